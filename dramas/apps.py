@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DramasConfig(AppConfig):
+    name = "dramas"
+    verbose_name = "Dramas"

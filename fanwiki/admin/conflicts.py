@@ -1,0 +1,105 @@
+"""No lost edits: an optimistic version check on every page form."""
+
+import difflib
+
+from django import forms
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class WikiPageForm(forms.ModelForm):
+    """A page form that refuses to overwrite a save it has not seen.
+
+    The version the editor opened travels in a hidden field; if the stored
+    version moved on meanwhile, the form fails with both texts on show.
+    """
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+    edit_summary = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Briefly say what you changed; it shows in the page history.",
+    )
+    text_field = None  # the Markdown field shown side by side on a conflict
+    is_revert = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk is None:
+            self.fields["base_version"].required = False
+        elif self.is_revert:
+            # A revert starts from an old revision but is applied on top of the latest one.
+            self.fields["base_version"].initial = self._stored_version(lock=False)
+        else:
+            self.fields["base_version"].initial = self.instance.version
+
+    def _stored_version(self, lock):
+        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        if lock:
+            # Holds the row until the save commits, so a second editor's check waits and sees it.
+            rows = rows.select_for_update()
+        return rows.values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        stored = self._stored_version(lock=True)
+        opened = cleaned_data.get("base_version")
+        if stored is not None and opened is not None and stored != opened:
+            self._report_conflict(stored, cleaned_data)
+        return cleaned_data
+
+    def _report_conflict(self, stored_version, cleaned_data):
+        latest = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        theirs = getattr(latest, self.text_field) if self.text_field else ""
+        yours = cleaned_data.get(self.text_field, "") if self.text_field else ""
+        self.conflict = {
+            "theirs": theirs,
+            "yours": yours,
+            "diff": "\n".join(
+                difflib.unified_diff(
+                    theirs.splitlines(),
+                    yours.splitlines(),
+                    "saved version",
+                    "your version",
+                    lineterm="",
+                )
+            ),
+        }
+        # Resubmitting after a look at both texts is a deliberate choice, so it is accepted.
+        data = self.data.copy()
+        data[self.add_prefix("base_version")] = stored_version
+        self.data = data
+        raise ValidationError(
+            "Someone else saved this page after you opened it. Nothing was saved. Compare "
+            "both versions below, merge them in the form, and save again.",
+            code="edit_conflict",
+        )
+
+
+class WikiPageAdmin(SimpleHistoryAdmin):
+    form = WikiPageForm
+    change_form_template = "admin/wiki_change_form.html"
+    text_field = None
+    save_on_top = True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        reverting = bool(
+            request.resolver_match and request.resolver_match.url_name.endswith("_simple_history")
+        )
+        return type(form.__name__, (form,), {"text_field": self.text_field, "is_revert": reverting})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, ("Save", {"fields": ["edit_summary", "base_version"]})]
+
+    def save_model(self, request, obj, form, change):
+        summary = form.cleaned_data.get("edit_summary", "")
+        if not summary and form.is_revert:
+            version_id = request.resolver_match.kwargs.get("version_id")
+            summary = f"Reverted to revision {version_id}"
+        obj._change_reason = summary
+        super().save_model(request, obj, form, change)

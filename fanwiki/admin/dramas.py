@@ -1,0 +1,43 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from dramas.models import Credit, Drama, Network
+from fanwiki.admin.conflicts import WikiPageAdmin
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "note"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    extra = 1
+    autocomplete_fields = ["person"]
+    fields = ["person", "kind", "character", "character_hangul", "note", "billing_order"]
+
+
+@admin.register(Drama)
+class DramaAdmin(WikiPageAdmin):
+    text_field = "synopsis"
+    list_display = ["title", "hangul_title", "network", "first_aired", "episodes"]
+    list_filter = ["network", "tags"]
+    search_fields = ["title", "hangul_title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["network"]
+    inlines = [CreditInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "hangul_title", "synopsis", "tags"]}),
+        ("Broadcast", {"fields": ["network", "first_aired", "last_aired", "broadcast_days", "episodes"]}),
+    ]
+
+
+@admin.register(Credit)
+class CreditAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "drama", "kind", "character", "billing_order"]
+    list_filter = ["kind", "drama"]
+    search_fields = ["person__name", "drama__title", "character"]
+    autocomplete_fields = ["person", "drama"]
+    list_select_related = ["person", "drama"]

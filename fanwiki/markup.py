@@ -1,0 +1,74 @@
+"""Editors' Markdown to safe HTML: the one place it happens.
+
+Python-Markdown with the wiki-link extension, then the nh3 allow-list
+sanitizer. Results are cached by the text and by where its links lead, so a
+link target appearing or disappearing gives a fresh render.
+"""
+
+import hashlib
+import json
+
+import markdown
+import nh3
+from django.core.cache import cache
+
+from fanwiki.titles import normalise_title, resolve_titles
+from fanwiki.wikilinks import WikiExtension, find_link_targets
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "rel"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align"},
+    "th": {"align"},
+    "*": {"lang"},
+}
+ALLOWED_CLASSES = {"a": {"wikilink", "redlink"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_REL = {"nofollow", "noopener", "noreferrer"}
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+CACHE_SECONDS = 60 * 60 * 24
+
+
+def _keep_safe_rel(element, attribute, value):
+    if element == "a" and attribute == "rel":
+        kept = [token for token in value.split() if token in ALLOWED_REL]
+        return " ".join(kept) or None
+    return value
+
+
+def sanitize_html(html):
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=_keep_safe_rel,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text):
+    """Return sanitized HTML for the editor's Markdown text."""
+    text = text or ""
+    if not text.strip():
+        return ""
+    resolved = resolve_titles(find_link_targets(text))
+    fingerprint = json.dumps([text, sorted(resolved.items())], ensure_ascii=False)
+    cache_key = "markup:v1:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    html = cache.get(cache_key)
+    if html is None:
+        converter = markdown.Markdown(
+            extensions=[*MARKDOWN_EXTENSIONS, WikiExtension(resolved, normalise_title)],
+            output_format="html",
+        )
+        html = sanitize_html(converter.convert(text))
+        cache.set(cache_key, html, CACHE_SECONDS)
+    return html

@@ -1,0 +1,144 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED, published__isnull=False)
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Romanised ASCII; part of the URL.")
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences for lists and feeds."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown. Link pages with [[Title]] or [[Title|label]]. Leave empty for a stub.",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    source_outlet = models.CharField(
+        max_length=120, blank=True, help_text="Who reported it, e.g. Daily Sports."
+    )
+    source_url = models.URLField(blank=True, help_text="Link to the original report, if there is one.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published = models.DateTimeField(
+        null=True, blank=True, help_text="Set automatically when first published; drafts are never public."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    tags = TaggableManager(through="fanwiki.TaggedArticle", blank=True)
+    history = HistoricalRecords()
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "title"]
+        indexes = [models.Index(fields=["status", "-published"], name="article_status_published_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published is None:
+            self.published = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("fanwiki:article_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published is not None
+
+    @property
+    def is_stub(self):
+        return not self.body.strip()
+
+
+class TaggedArticleManager(models.Manager):
+    def get_by_natural_key(self, article_slug, tag_name):
+        return self.get(content_object__slug=article_slug, tag__name=tag_name)
+
+
+class TaggedArticle(TaggedItemBase):
+    """A tag on an article, keyed by slug and tag name so fixtures load anywhere."""
+
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+
+    objects = TaggedArticleManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article"),
+        ]
+
+    def natural_key(self):
+        return (*self.content_object.natural_key(), self.tag.name)
+
+    natural_key.dependencies = ["fanwiki.article", "taggit.tag"]
+
+
+class PageTitle(models.Model):
+    """Every name a public page answers to in a [[link]], normalised (a title index).
+
+    Kept up to date by signals; wiki links resolve against it in one query.
+    """
+
+    key = models.CharField(max_length=200, db_index=True)
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=300)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["key", "content_type_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "key"], name="unique_page_title_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.title}"
+
+
+class WikiLink(models.Model):
+    """One [[link]] from a page's text: the source page and the normalised target."""
+
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    source_id = models.PositiveBigIntegerField()
+    source_title = models.CharField(max_length=200)
+    source_url = models.CharField(max_length=300)
+    source_is_public = models.BooleanField(default=True)
+    target_key = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["source_title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "target_key"], name="unique_wiki_link"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_title} → {self.target_key}"

@@ -1,0 +1,24 @@
+"""The related-articles sidebar: published articles sharing the most tags."""
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+
+from fanwiki.models import Article
+
+SIDEBAR_SIZE = 5
+
+
+def related_articles(page, limit=SIDEBAR_SIZE):
+    """Rank published articles by tags shared with the page, then newest; one query.
+
+    The page's own tags go in as a subquery, so the tag list is never fetched first.
+    """
+    shared = (
+        Article.objects.published()
+        .filter(tags__in=page.tags.all())
+        .annotate(shared_tags=Count("tags"))
+        .order_by("-shared_tags", "-published", "title")
+    )
+    if isinstance(page, Article):
+        shared = shared.exclude(pk=page.pk)
+    stub = ExpressionWrapper(Q(body=""), output_field=BooleanField())
+    return shared.annotate(is_stub_entry=stub).defer("body", "body_html")[:limit]

@@ -1,0 +1,39 @@
+"""The wiki's shared page parts, for drama, person and article templates alike."""
+
+from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from fanwiki.links import pages_linking_to
+from fanwiki.pages import PAGE_TEXT_FIELDS
+from fanwiki.sidebar import related_articles
+
+register = template.Library()
+
+
+@register.simple_tag
+def page_body(page):
+    """The page's rendered Markdown; sanitized when it was saved."""
+    return mark_safe(getattr(page, PAGE_TEXT_FIELDS[type(page)][1]))  # noqa: S308
+
+
+@register.inclusion_tag("includes/related_articles.html")
+def related_articles_sidebar(page):
+    return {"related_articles": related_articles(page)}
+
+
+@register.inclusion_tag("includes/tag_list.html")
+def tag_list(page):
+    return {"tags": page.tags.all()}
+
+
+@register.inclusion_tag("includes/what_links_here.html")
+def what_links_here(page):
+    return {"backlinks": pages_linking_to(page)}
+
+
+@register.simple_tag
+def admin_change_url(page):
+    """The admin form for this page: readers who open it are asked to log in."""
+    opts = page._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[page.pk])

@@ -1,0 +1,80 @@
+"""The title index: which names each public page answers to in a [[link]]."""
+
+import re
+import unicodedata
+
+from django.contrib.contenttypes.models import ContentType
+
+from dramas.models import Drama
+from fanwiki.models import Article, PageTitle
+from people.models import Person
+
+_IGNORED_IN_TITLES = re.compile(r"[\s\-_‐-―]+")
+
+
+def normalise_title(text):
+    """Fold a title so "Kim Ji Won", "kim ji-won" and "KimJiWon" meet."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _IGNORED_IN_TITLES.sub("", folded)[:200]
+
+
+def page_names(page):
+    """The display title first, then every other name the page answers to."""
+    if isinstance(page, Drama):
+        return [page.title, page.hangul_title]
+    if isinstance(page, Person):
+        # Reads alternative names fresh: an inline save may just have changed them.
+        alternatives = page.alternative_names.values_list("name", flat=True)
+        return [page.name, page.hangul_name, *alternatives]
+    if isinstance(page, Article):
+        return [page.title] if page.is_public else []
+    raise TypeError(f"{type(page).__name__} is not a wiki page")
+
+
+def sync_page_titles(page):
+    """Bring the page's rows in the title index up to date; return the keys that changed."""
+    content_type = ContentType.objects.get_for_model(page)
+    names = page_names(page)
+    display_title = names[0] if names else ""
+    wanted = {}
+    for name in names:
+        key = normalise_title(name or "")
+        if key and key not in wanted:
+            wanted[key] = name
+    existing = {
+        row.key: row for row in PageTitle.objects.filter(content_type=content_type, object_id=page.pk)
+    }
+    stale = set(existing) - set(wanted)
+    if stale:
+        PageTitle.objects.filter(content_type=content_type, object_id=page.pk, key__in=stale).delete()
+    url = page.get_absolute_url()
+    for key in wanted:
+        row = existing.get(key)
+        if row is None:
+            PageTitle.objects.create(
+                key=key, title=display_title, url=url, content_type=content_type, object_id=page.pk
+            )
+        elif (row.title, row.url) != (display_title, url):
+            row.title, row.url = display_title, url
+            row.save(update_fields=["title", "url"])
+    return stale | (set(wanted) - set(existing))
+
+
+def drop_page_titles(page):
+    """Remove a deleted page from the index; return the keys it held."""
+    rows = PageTitle.objects.filter(content_type=ContentType.objects.get_for_model(page), object_id=page.pk)
+    keys = set(rows.values_list("key", flat=True))
+    rows.delete()
+    return keys
+
+
+def resolve_titles(names):
+    """Map each normalised key among names to (title, url) of the page it names, in one query."""
+    keys = {normalise_title(name) for name in names} - {""}
+    if not keys:
+        return {}
+    resolved = {}
+    # Several pages may claim one name; the lowest content type wins so the choice is stable.
+    for row in PageTitle.objects.filter(key__in=keys).order_by("key", "content_type_id", "object_id"):
+        resolved.setdefault(row.key, (row.title, row.url))
+    return resolved

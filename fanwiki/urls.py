@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from fanwiki import history, views
+
+wiki_patterns = [
+    path("", views.home, name="home"),
+    path("articles/", views.article_list, name="article_list"),
+    path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("search/", views.search, name="search"),
+    path("missing/", views.missing_page, name="missing_page"),
+]
+
+_PAGE = r"^(?P<kind>dramas|people|articles)/(?P<slug>[-a-zA-Z0-9_]+)/history/"
+history_patterns = [
+    re_path(_PAGE + r"$", history.revision_list, name="list"),
+    re_path(_PAGE + r"diff/$", history.revision_diff, name="diff"),
+    re_path(_PAGE + r"(?P<revision_id>[0-9]+)/$", history.revision_detail, name="revision"),
+]
+
+urlpatterns = [
+    path("", include((history_patterns, "history"))),
+    path("", include((wiki_patterns, "fanwiki"))),
+    path("dramas/", include("dramas.urls")),
+    path("people/", include("people.urls")),
+    path("admin/", admin.site.urls),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]

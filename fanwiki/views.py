@@ -1,0 +1,92 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+
+from dramas.models import Drama
+from fanwiki.models import Article, PageTitle
+from fanwiki.titles import normalise_title
+from people.models import Person
+
+HOME_LIST_SIZE = 12
+ARTICLES_PER_PAGE = 30
+SEARCH_QUERY_MAX = 100
+SEARCH_RESULTS_MAX = 50
+
+
+def home(request):
+    context = {
+        "dramas": Drama.objects.select_related("network")[:HOME_LIST_SIZE],
+        "people": Person.objects.all()[:HOME_LIST_SIZE],
+        "latest_articles": Article.objects.published().defer("body", "body_html")[:HOME_LIST_SIZE],
+        "tags": Tag.objects.order_by("name")[:60],
+    }
+    return render(request, "fanwiki/home.html", context)
+
+
+def article_list(request):
+    articles = Article.objects.published().defer("body_html")
+    # get_page turns "?page=abc" or "?page=999" into a real page instead of an error.
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "fanwiki/article_list.html", {"page_obj": page, "articles": page.object_list})
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.published().prefetch_related("tags"), slug=slug)
+    return render(request, "fanwiki/article_detail.html", {"article": article})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    context = {
+        "tag": tag,
+        "dramas": Drama.objects.filter(tags=tag).select_related("network"),
+        "people": Person.objects.filter(tags=tag),
+        "articles": Article.objects.published().filter(tags=tag).defer("body_html"),
+    }
+    return render(request, "fanwiki/tag_detail.html", context)
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX]
+    titles, articles = [], []
+    key = normalise_title(query)
+    if key:
+        # The title index already folds case, spaces and hyphens and holds Hangul names.
+        titles = (
+            PageTitle.objects.filter(key__contains=key)
+            .values("title", "url")
+            .distinct()
+            .order_by("title")[:SEARCH_RESULTS_MAX]
+        )
+        articles = (
+            Article.objects.published()
+            .filter(Q(summary__icontains=query) | Q(body__icontains=query))
+            .defer("body_html")[:SEARCH_RESULTS_MAX]
+        )
+    context = {"query": query, "titles": titles, "articles": articles}
+    return render(request, "fanwiki/search.html", context)
+
+
+def missing_page(request):
+    """Where red links lead: editors go on to create the page, readers learn it is not written yet."""
+    title = request.GET.get("title", "").strip()[:200]
+    if title and request.user.is_authenticated and request.user.has_perm("fanwiki.add_article"):
+        return redirect(f"{reverse('admin:fanwiki_article_add')}?{urlencode({'title': title})}")
+    context = {
+        "title": title,
+        "login_url": f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}",
+        "search_url": f"{reverse('fanwiki:search')}?{urlencode({'q': title})}",
+    }
+    return render(request, "fanwiki/missing_page.html", context, status=404)
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /missing/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -1,0 +1,68 @@
+"""The [[Page]] and [[Page|label]] Markdown extension."""
+
+import re
+import xml.etree.ElementTree as etree
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+WIKI_LINK_PATTERN = r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]"
+_WIKI_LINK_RE = re.compile(WIKI_LINK_PATTERN)
+
+
+def find_link_targets(text):
+    """Every [[target]] named in the Markdown text, as written."""
+    return [match.group(1).strip() for match in _WIKI_LINK_RE.finditer(text or "")]
+
+
+class WikiLinkProcessor(InlineProcessor):
+    def __init__(self, pattern, md, resolved, normalise):
+        super().__init__(pattern, md)
+        self.resolved = resolved
+        self.normalise = normalise
+
+    def handleMatch(self, m, data):
+        target = m.group(1).strip()
+        label = (m.group(2) or "").strip() or target
+        element = etree.Element("a")
+        # Plain text, never markup: the label cannot smuggle tags in.
+        element.text = label
+        found = self.resolved.get(self.normalise(target))
+        if found:
+            title, url = found
+            element.set("href", url)
+            element.set("class", "wikilink")
+            element.set("title", title)
+        else:
+            query = urlencode({"title": target})
+            element.set("href", f"{reverse('fanwiki:missing_page')}?{query}")
+            element.set("class", "redlink")
+            element.set("rel", "nofollow")
+            element.set("title", f"{target} (page does not exist yet)")
+        return element, m.start(0), m.end(0)
+
+
+class DemoteHeadings(Treeprocessor):
+    """The page title is the only <h1>; an editor's "# Heading" becomes <h2>."""
+
+    def run(self, root):
+        for element in root.iter():
+            if re.fullmatch(r"h[1-5]", element.tag):
+                element.tag = f"h{int(element.tag[1]) + 1}"
+
+
+class WikiExtension(Extension):
+    def __init__(self, resolved, normalise, **kwargs):
+        self.resolved = resolved
+        self.normalise = normalise
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        # Above raw inline HTML (90) so "[[<b>x</b>]]" is a link target, not markup.
+        md.inlinePatterns.register(
+            WikiLinkProcessor(WIKI_LINK_PATTERN, md, self.resolved, self.normalise), "wikilink", 175
+        )
+        md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 5)

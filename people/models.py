@@ -1,0 +1,93 @@
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class PersonManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=120, help_text="Romanised name as most fans write it.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Romanised ASCII; part of the URL.")
+    hangul_name = models.CharField(max_length=60, blank=True, help_text="Name in Hangul, e.g. 김수현.")
+    biography = models.TextField(
+        blank=True, help_text="Markdown. Link pages with [[Title]] or [[Title|label]]."
+    )
+    biography_html = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    tags = TaggableManager(through="people.TaggedPerson", blank=True)
+    history = HistoricalRecords()
+
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def subject_tag(self):
+        return self.name
+
+
+class AlternativeNameManager(models.Manager):
+    def get_by_natural_key(self, person_slug, name):
+        return self.get(person__slug=person_slug, name=name)
+
+
+class AlternativeName(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="alternative_names")
+    name = models.CharField(max_length=120, help_text='Another spelling, e.g. "Kim Ji Won".')
+
+    objects = AlternativeNameManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="unique_alternative_name_per_person"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.person.natural_key(), self.name)
+
+    natural_key.dependencies = ["people.person"]
+
+
+class TaggedPersonManager(models.Manager):
+    def get_by_natural_key(self, person_slug, tag_name):
+        return self.get(content_object__slug=person_slug, tag__name=tag_name)
+
+
+class TaggedPerson(TaggedItemBase):
+    """A tag on a person, keyed by slug and tag name so fixtures load anywhere."""
+
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tagged_items")
+
+    objects = TaggedPersonManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_person"),
+        ]
+
+    def natural_key(self):
+        return (*self.content_object.natural_key(), self.tag.name)
+
+    natural_key.dependencies = ["people.person", "taggit.tag"]
