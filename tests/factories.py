@@ -1,0 +1,64 @@
+"""Small factory helpers: each makes one saved object with sensible defaults."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.text import slugify
+
+from dramas.models import Credit, Drama, Network
+from fanwiki.models import Article
+from people.models import AlternativeName, Person
+
+_counter = itertools.count(1)
+
+
+def unique(prefix):
+    return f"{prefix} {next(_counter)}"
+
+
+def make_person(name=None, *, alternative_names=(), tags=(), **fields):
+    name = name or unique("Person")
+    fields.setdefault("slug", slugify(name))
+    person = Person.objects.create(name=name, **fields)
+    for alternative in alternative_names:
+        AlternativeName.objects.create(person=person, name=alternative)
+    if tags:
+        person.tags.add(*tags)
+    return person
+
+
+def make_network(name="tvN"):
+    network, _ = Network.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    return network
+
+
+def make_drama(title=None, *, tags=(), **fields):
+    title = title or unique("Drama")
+    fields.setdefault("slug", slugify(title))
+    drama = Drama.objects.create(title=title, **fields)
+    if tags:
+        drama.tags.add(*tags)
+    return drama
+
+
+def make_credit(drama, person, kind=Credit.Kind.LEAD, **fields):
+    return Credit.objects.create(drama=drama, person=person, kind=kind, **fields)
+
+
+def make_article(title=None, *, tags=(), published=None, status=Article.Status.PUBLISHED, **fields):
+    title = title or unique("Article")
+    fields.setdefault("slug", slugify(title))
+    if status == Article.Status.PUBLISHED and published is None:
+        published = timezone.now()
+    article = Article.objects.create(title=title, status=status, published=published, **fields)
+    if tags:
+        article.tags.add(*tags)
+    return article
+
+
+def make_editor(username="editor", password="a-long-test-password-1"):
+    user = get_user_model().objects.create_user(username=username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
