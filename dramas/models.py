@@ -41,6 +41,7 @@ class Drama(models.Model):
     last_aired = models.DateField(null=True, blank=True)
     episodes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Episode count.")
     broadcast_days = models.CharField(max_length=40, blank=True, help_text='e.g. "Sat-Sun".')
+    streaming = models.CharField(max_length=120, blank=True, help_text="Where else it streams, e.g. Netflix.")
     synopsis = models.TextField(
         blank=True, help_text="Markdown. Link pages with [[Title]] or [[Title|label]]."
     )

@@ -21,7 +21,17 @@ def drama_detail(request, slug):
     context = {
         "drama": drama,
         "cast": [credit for credit in credits if credit.kind in Credit.CAST_KINDS],
-        "crew": [credit for credit in credits if credit.kind in Credit.CREW_KINDS],
+        "crew": _grouped_by_kind(credit for credit in credits if credit.kind in Credit.CREW_KINDS),
         "soundtrack": [credit for credit in credits if credit.kind == Credit.Kind.OST_VOCALIST],
     }
     return render(request, "dramas/drama_detail.html", context)
+
+
+def _grouped_by_kind(credits):
+    """[(label, [credits])] in billing order, pluralised when several share a kind ("Directors")."""
+    groups = {}
+    for credit in credits:
+        groups.setdefault(credit.kind, []).append(credit)
+    return [
+        (Credit.Kind(kind).label + ("s" if len(group) > 1 else ""), group) for kind, group in groups.items()
+    ]

@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -11,6 +12,12 @@ from taggit.models import TaggedItemBase
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED, published__isnull=False)
+
+    def listed(self):
+        """For lists and sidebars: no body text is fetched, only whether the article is a stub."""
+        return self.defer("body", "body_html").annotate(
+            body_is_empty=ExpressionWrapper(Q(body=""), output_field=models.BooleanField())
+        )
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)

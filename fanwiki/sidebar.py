@@ -1,6 +1,6 @@
 """The related-articles sidebar: published articles sharing the most tags."""
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count
 
 from fanwiki.models import Article
 
@@ -20,5 +20,4 @@ def related_articles(page, limit=SIDEBAR_SIZE):
     )
     if isinstance(page, Article):
         shared = shared.exclude(pk=page.pk)
-    stub = ExpressionWrapper(Q(body=""), output_field=BooleanField())
-    return shared.annotate(is_stub_entry=stub).defer("body", "body_html")[:limit]
+    return shared.listed()[:limit]

@@ -23,14 +23,14 @@ def home(request):
     context = {
         "dramas": Drama.objects.select_related("network")[:HOME_LIST_SIZE],
         "people": Person.objects.all()[:HOME_LIST_SIZE],
-        "latest_articles": Article.objects.published().defer("body", "body_html")[:HOME_LIST_SIZE],
+        "latest_articles": Article.objects.published().listed()[:HOME_LIST_SIZE],
         "tags": Tag.objects.order_by("name")[:60],
     }
     return render(request, "fanwiki/home.html", context)
 
 
 def article_list(request):
-    articles = Article.objects.published().defer("body_html")
+    articles = Article.objects.published().listed()
     # get_page turns "?page=abc" or "?page=999" into a real page instead of an error.
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "fanwiki/article_list.html", {"page_obj": page, "articles": page.object_list})
@@ -43,11 +43,14 @@ def article_detail(request, slug):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=tag).listed()
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "tag": tag,
         "dramas": Drama.objects.filter(tags=tag).select_related("network"),
         "people": Person.objects.filter(tags=tag),
-        "articles": Article.objects.published().filter(tags=tag).defer("body_html"),
+        "articles": page.object_list,
+        "page_obj": page,
     }
     return render(request, "fanwiki/tag_detail.html", context)
 
@@ -68,7 +71,7 @@ def search(request):
         articles = (
             Article.objects.published()
             .filter(Q(summary__icontains=query) | Q(body__icontains=query))
-            .defer("body_html")[:SEARCH_RESULTS_MAX]
+            .listed()[:SEARCH_RESULTS_MAX]
         )
     context = {"query": query, "titles": titles, "articles": articles}
     return render(request, "fanwiki/search.html", context)
