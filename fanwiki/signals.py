@@ -47,7 +47,9 @@ def unindex_page(sender, instance, **kwargs):
 
 
 def reindex_person_of_alternative_name(sender, instance, raw=False, **kwargs):
-    person = type(instance.person).objects.filter(pk=instance.person_id).first()
+    # Looked up afresh: on a cascade the person may already be gone.
+    person_model = instance._meta.get_field("person").related_model
+    person = person_model.objects.filter(pk=instance.person_id).first()
     if person is not None:
         rerender_pages_linking_to(sync_page_titles(person), skip=person)
 
