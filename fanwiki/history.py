@@ -12,6 +12,7 @@ from fanwiki.pages import PAGE_KINDS, PAGE_TEXT_FIELDS, public_pages
 
 REVISIONS_PER_PAGE = 50
 _NOT_COMPARED = {"id", "version", "updated"}
+MAX_REVISION_ID = 2**31 - 1
 
 
 def _page_or_404(kind, slug):
@@ -34,7 +35,8 @@ def _parse_revision_id(value):
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if number > 0 else None
+    # Revision ids are database integers; anything outside that range names no revision.
+    return number if 0 < number <= MAX_REVISION_ID else None
 
 
 def revision_list(request, kind, slug):

@@ -33,7 +33,7 @@ def drop_links(page):
     WikiLink.objects.filter(source_type=ContentType.objects.get_for_model(page), source_id=page.pk).delete()
 
 
-def rerender_pages_linking_to(keys, skip=None):
+def rerender_pages_linking_to(keys):
     """Re-render every page whose text links to one of these title keys.
 
     Called when a title appears or disappears, so red links turn blue and back.
@@ -49,8 +49,6 @@ def rerender_pages_linking_to(keys, skip=None):
         model = ContentType.objects.get_for_id(type_id).model_class()
         html_field = PAGE_TEXT_FIELDS[model][1]
         for page in model.objects.filter(pk__in=page_ids):
-            if skip is not None and type(page) is type(skip) and page.pk == skip.pk:
-                continue
             # A re-render is not an edit: no new revision, no version bump.
             page.skip_history_when_saving = True
             page.save(update_fields=[html_field])

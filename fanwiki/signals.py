@@ -37,7 +37,8 @@ def index_page(sender, instance, raw=False, update_fields=None, **kwargs):
         instance.tags.add(subject)
     changed_keys = sync_page_titles(instance)
     record_links(instance)
-    rerender_pages_linking_to(changed_keys, skip=instance)
+    # Includes the page itself: it was rendered before its own new titles were indexed.
+    rerender_pages_linking_to(changed_keys)
 
 
 def unindex_page(sender, instance, **kwargs):
@@ -51,7 +52,7 @@ def reindex_person_of_alternative_name(sender, instance, raw=False, **kwargs):
     person_model = instance._meta.get_field("person").related_model
     person = person_model.objects.filter(pk=instance.person_id).first()
     if person is not None:
-        rerender_pages_linking_to(sync_page_titles(person), skip=person)
+        rerender_pages_linking_to(sync_page_titles(person))
 
 
 def record_loaded_revision(sender, instance, raw=False, **kwargs):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 WIKI_LINK_PATTERN = r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]"
 _WIKI_LINK_RE = re.compile(WIKI_LINK_PATTERN)
@@ -28,8 +29,8 @@ class WikiLinkProcessor(InlineProcessor):
         target = m.group(1).strip()
         label = (m.group(2) or "").strip() or target
         element = etree.Element("a")
-        # Plain text, never markup: the label cannot smuggle tags in.
-        element.text = label
+        # Atomic: later inline patterns (raw HTML, emphasis) leave what the editor typed alone.
+        element.text = AtomicString(label)
         found = self.resolved.get(self.normalise(target))
         if found:
             title, url = found

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from fanwiki.admin.conflicts import WikiPageAdmin
 from fanwiki.models import Article
@@ -12,6 +13,7 @@ class ArticleAdmin(WikiPageAdmin):
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
         ("Source", {"fields": ["source_outlet", "source_url"]}),

@@ -85,11 +85,14 @@ class WikiPageAdmin(SimpleHistoryAdmin):
     text_field = None
     save_on_top = True
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Marks the request so the form and the edit summary know this save is a revert.
+        request.reverting_to_revision = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        reverting = bool(
-            request.resolver_match and request.resolver_match.url_name.endswith("_simple_history")
-        )
+        reverting = getattr(request, "reverting_to_revision", None) is not None
         return type(form.__name__, (form,), {"text_field": self.text_field, "is_revert": reverting})
 
     def get_fieldsets(self, request, obj=None):
@@ -99,7 +102,6 @@ class WikiPageAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         summary = form.cleaned_data.get("edit_summary", "")
         if not summary and form.is_revert:
-            version_id = request.resolver_match.kwargs.get("version_id")
-            summary = f"Reverted to revision {version_id}"
+            summary = f"Reverted to revision {request.reverting_to_revision}"
         obj._change_reason = summary
         super().save_model(request, obj, form, change)

@@ -1,0 +1,283 @@
+"""No lost edits: the admin refuses a save based on a version someone else has already replaced."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+
+from fanwiki.models import Article
+from tests.factories import make_article, make_credit, make_drama, make_editor, make_person
+
+
+class _AdminFormParser(HTMLParser):
+    """Collects what a browser would submit from the admin's main form (id "<model>_form")."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields = []
+        self._in_form = False
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("id") or "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            default = "on" if kind in {"checkbox", "radio"} else ""
+            self.fields.append((name, attrs.get("value", default)))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+        elif tag == "select" and name:
+            self._select = {"name": name, "multiple": "multiple" in attrs, "chosen": [], "first": None}
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select["first"] is None:
+                self._select["first"] = value
+            if "selected" in attrs:
+                self._select["chosen"].append(value)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea" and self._textarea is not None:
+            name, value = self._textarea
+            # Browsers drop the newline that follows <textarea>.
+            self.fields.append((name, value[1:] if value.startswith("\n") else value))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            select = self._select
+            chosen = select["chosen"] or ([] if select["multiple"] else [select["first"] or ""])
+            self.fields.extend((select["name"], value) for value in chosen)
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+
+def admin_form_data(response, **changes):
+    """The POST data a browser would send from the admin form in this response, with changes applied.
+
+    Includes every hidden field (base_version, inline management forms) and the tags field.
+    """
+    assert response.status_code == 200, response.status_code
+    parser = _AdminFormParser()
+    parser.feed(response.content.decode())
+    parser.close()
+    data = {}
+    for name, value in parser.fields:
+        if "__prefix__" in name or name == "csrfmiddlewaretoken":
+            continue
+        data.setdefault(name, []).append(value)
+    data = {name: values[0] if len(values) == 1 else values for name, values in data.items()}
+    assert "base_version" in data, "the form has no hidden base_version"
+    data.update(changes)
+    return data
+
+
+def change_url(page):
+    opts = page._meta
+    return f"/admin/{opts.app_label}/{opts.model_name}/{page.pk}/change/"
+
+
+def editor_client(username):
+    client = Client()
+    client.force_login(make_editor(username=username))
+    return client
+
+
+def hidden_base_version(response):
+    match = re.search(r'<input type="hidden" name="base_version" value="(\d+)"', response.content.decode())
+    assert match, "no hidden base_version in the form"
+    return int(match.group(1))
+
+
+def make_article_page():
+    return make_article("Casting news", body="Original text.")
+
+
+def make_drama_page():
+    drama = make_drama("Queen of Tears", synopsis="Original text.")
+    make_credit(drama, make_person("Kim Ji-won"), character="Hong Hae-in")
+    return drama
+
+
+def make_person_page():
+    return make_person("Park Seong-hoon", biography="Original text.", alternative_names=["Park Sung-hoon"])
+
+
+PAGES = {
+    "article": (make_article_page, "body"),
+    "drama": (make_drama_page, "synopsis"),
+    "person": (make_person_page, "biography"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Editors are created with a password; the default hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice():
+    return editor_client("alice")
+
+
+@pytest.fixture
+def bob():
+    return editor_client("bob")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", PAGES)
+def test_second_editor_is_refused_then_can_save_deliberately(kind, alice, bob):
+    make_page, text_field = PAGES[kind]
+    page = make_page()
+    url = change_url(page)
+    alice_form = alice.get(url)
+    bob_form = bob.get(url)
+    assert hidden_base_version(alice_form) == hidden_base_version(bob_form) == 1
+
+    response = alice.post(url, admin_form_data(alice_form, **{text_field: "Text from Alice."}))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    revisions = page.history.count()
+
+    response = bob.post(url, admin_form_data(bob_form, **{text_field: "Text from Bob."}))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Edit conflict" in html
+    assert re.search(r'class="edit-conflict-theirs"[^>]*>Text from Alice\.</pre>', html)
+    assert re.search(r'class="edit-conflict-yours"[^>]*>Text from Bob\.</pre>', html)
+    assert "Nothing was saved" in html
+    page.refresh_from_db()
+    assert getattr(page, text_field) == "Text from Alice."
+    assert page.version == 2
+    assert page.history.count() == revisions  # the refused save left no trace
+    # The redisplayed form is Bob's, now based on the version he has just been shown.
+    assert hidden_base_version(response) == 2
+    assert str(response.context["adminform"].form.data["base_version"]) == "2"
+
+    retry = admin_form_data(response)
+    assert retry[text_field] == "Text from Bob."
+    response = bob.post(url, retry)
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert getattr(page, text_field) == "Text from Bob."
+    assert page.version == 3
+    latest = page.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_user.username == "bob"
+
+
+@pytest.mark.django_db
+def test_conflict_keeps_inline_rows_intact(alice, bob):
+    drama = make_drama_page()
+    url = change_url(drama)
+    alice_form, bob_form = alice.get(url), bob.get(url)
+    assert alice.post(url, admin_form_data(alice_form, synopsis="Alice.")).status_code == 302
+
+    response = bob.post(url, admin_form_data(bob_form, synopsis="Bob.", **{"credits-0-character": "Renamed"}))
+
+    assert response.status_code == 200
+    assert "Edit conflict" in response.content.decode()
+    assert list(drama.credits.values_list("character", flat=True)) == ["Hong Hae-in"]
+
+
+@pytest.mark.django_db
+def test_a_save_through_code_meanwhile_is_also_a_conflict(editor_client):
+    article = make_article_page()
+    form = editor_client.get(change_url(article))
+
+    article.body = "Fixed by a maintenance script."
+    article.save()
+
+    response = editor_client.post(change_url(article), admin_form_data(form, body="Editor's text."))
+    assert response.status_code == 200
+    assert "Edit conflict" in response.content.decode()
+    article.refresh_from_db()
+    assert article.body == "Fixed by a maintenance script."
+
+
+@pytest.mark.django_db
+def test_a_link_re_render_meanwhile_is_not_a_conflict(editor_client):
+    article = make_article("Casting news", body="[[Future Drama]] starts filming.")
+    form = editor_client.get(change_url(article))
+
+    make_drama("Future Drama")  # re-renders the article's HTML, which is not an edit
+
+    response = editor_client.post(change_url(article), admin_form_data(form, body="[[Future Drama]] wraps."))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "[[Future Drama]] wraps."
+
+
+@pytest.mark.django_db
+def test_one_editor_saving_twice_in_a_row_is_not_a_conflict(editor_client):
+    article = make_article_page()
+    url = change_url(article)
+    for number in (1, 2, 3):
+        response = editor_client.post(url, admin_form_data(editor_client.get(url), body=f"Edit {number}."))
+        assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.body, article.version) == ("Edit 3.", 4)
+
+
+@pytest.mark.django_db
+def test_a_post_without_base_version_is_refused(editor_client):
+    article = make_article_page()
+    data = admin_form_data(editor_client.get(change_url(article)), body="Blind overwrite.")
+    del data["base_version"]
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["base_version"]
+    article.refresh_from_db()
+    assert article.body == "Original text."
+
+
+@pytest.mark.django_db
+def test_adding_a_page_needs_no_base_version(editor_client):
+    response = editor_client.get("/admin/fanwiki/article/add/")
+    data = admin_form_data(response, title="Brand new", slug="brand-new", body="Fresh.", status="draft")
+    data.pop("base_version")
+    response = editor_client.post("/admin/fanwiki/article/add/", data)
+    assert response.status_code == 302
+    assert Article.objects.get(slug="brand-new").version == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", PAGES)
+def test_saving_through_code_bumps_version_by_one_per_save(kind):
+    make_page, text_field = PAGES[kind]
+    page = make_page()
+    assert page.version == 1
+    for expected in (2, 3, 4):
+        setattr(page, text_field, f"Version {expected}.")
+        page.save()
+        page.refresh_from_db()
+        assert page.version == expected
+
+
+@pytest.mark.django_db
+def test_version_counts_from_the_stored_row_not_a_stale_copy():
+    article = make_article_page()
+    stale = Article.objects.get(pk=article.pk)
+    article.body = "First."
+    article.save()
+    stale.body = "Second."
+    stale.save()
+    article.refresh_from_db()
+    assert article.version == 3
