@@ -1,13 +1,28 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from fanwiki import history, views
+
+
+class TagSlugConverter:
+    """Tag slugs may be Hangul, so not <slug:>; NUL bytes, which no slug has, never match."""
+
+    regex = r"[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TagSlugConverter, "tagslug")
 
 wiki_patterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="article_list"),
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
-    path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("tags/<tagslug:slug>/", views.tag_detail, name="tag_detail"),
     path("search/", views.search, name="search"),
     path("missing/", views.missing_page, name="missing_page"),
 ]

@@ -57,18 +57,19 @@ def tag_detail(request, slug):
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX]
+    # NUL bytes can be typed into a URL but can be stored in no database text column.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_QUERY_MAX]
     titles, articles = [], []
     key = normalise_title(query)
     if key:
         # The title index already folds case, spaces and hyphens and holds Hangul names.
-        titles = (
+        titles = list(
             PageTitle.objects.filter(key__contains=key)
             .values("title", "url")
             .distinct()
             .order_by("title")[:SEARCH_RESULTS_MAX]
         )
-        articles = (
+        articles = list(
             Article.objects.published()
             .filter(Q(summary__icontains=query) | Q(body__icontains=query))
             .listed()[:SEARCH_RESULTS_MAX]

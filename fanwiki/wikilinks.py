@@ -10,6 +10,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from fanwiki.hangul import MarkKorean
+
 WIKI_LINK_PATTERN = r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]"
 _WIKI_LINK_RE = re.compile(WIKI_LINK_PATTERN)
 
@@ -67,3 +69,5 @@ class WikiExtension(Extension):
             WikiLinkProcessor(WIKI_LINK_PATTERN, md, self.resolved, self.normalise), "wikilink", 175
         )
         md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 5)
+        # After the inline patterns (20), so link labels and emphasised text are covered too.
+        md.treeprocessors.register(MarkKorean(md), "mark_korean", 4)

@@ -30,7 +30,10 @@ class DramaAdmin(WikiPageAdmin):
     inlines = [CreditInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "hangul_title", "synopsis", "tags"]}),
-        ("Broadcast", {"fields": ["network", "first_aired", "last_aired", "broadcast_days", "episodes"]}),
+        (
+            "Broadcast",
+            {"fields": ["network", "first_aired", "last_aired", "broadcast_days", "episodes", "streaming"]},
+        ),
     ]
 
 

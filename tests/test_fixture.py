@@ -1,0 +1,323 @@
+"""The seed fixture: what it loads, that it loads twice and over other content, and fails cleanly."""
+
+import datetime
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.core.serializers.base import DeserializationError
+from taggit.models import Tag
+
+from dramas.models import Credit, Drama, Network, TaggedDrama
+from fanwiki.models import Article, PageTitle, TaggedArticle, WikiLink
+from people.models import AlternativeName, Person, TaggedPerson
+from tests.factories import make_article, make_credit, make_drama, make_person
+
+SEED_PATH = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
+
+COUNTED_MODELS = [
+    Person,
+    AlternativeName,
+    Network,
+    Drama,
+    Credit,
+    Article,
+    Tag,
+    TaggedDrama,
+    TaggedPerson,
+    TaggedArticle,
+    PageTitle,
+    WikiLink,
+]
+
+QUEEN_OF_TEARS_CAST = {
+    # slug: (Hangul name, character)
+    "kim-soo-hyun": ("김수현", "Baek Hyun-woo"),
+    "kim-ji-won": ("김지원", "Hong Hae-in"),
+    "park-seong-hoon": ("박성훈", "Yoon Eun-seong"),
+    "kwak-dong-yeon": ("곽동연", "Hong Soo-cheol"),
+    "lee-joo-bin": ("이주빈", "Cheon Da-hye"),
+}
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in COUNTED_MODELS}
+
+
+def tag_names(obj):
+    return set(obj.tags.values_list("name", flat=True))
+
+
+def seed_entries():
+    return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+
+
+def expected_seed_tags():
+    """{(model label, slug): {tag names}} as written in seed.json."""
+    expected = defaultdict(set)
+    owners = {
+        "dramas.taggeddrama": "dramas.drama",
+        "people.taggedperson": "people.person",
+        "fanwiki.taggedarticle": "fanwiki.article",
+    }
+    for entry in seed_entries():
+        owner = owners.get(entry["model"])
+        if owner:
+            (slug,) = entry["fields"]["content_object"]
+            (tag,) = entry["fields"]["tag"]
+            expected[(owner, slug)].add(tag)
+    return expected
+
+
+def seeded_object(label, slug):
+    model = {"dramas.drama": Drama, "people.person": Person, "fanwiki.article": Article}[label]
+    return model.objects.get(slug=slug)
+
+
+def all_tag_sets():
+    return {
+        (obj._meta.label_lower, obj.slug): tag_names(obj)
+        for model in (Drama, Person, Article)
+        for obj in model.objects.all()
+    }
+
+
+# What the seed holds
+
+
+def test_seed_loads_both_dramas(seed):
+    queen = Drama.objects.get(slug="queen-of-tears")
+    assert queen.title == "Queen of Tears"
+    assert queen.hangul_title == "눈물의 여왕"
+    assert queen.network.name == "tvN"
+    assert queen.first_aired == datetime.date(2024, 3, 9)
+    assert queen.last_aired == datetime.date(2024, 4, 28)
+    assert queen.episodes == 16
+
+    star = Drama.objects.get(slug="my-love-from-the-star")
+    assert star.hangul_title == "별에서 온 그대"
+    assert star.network.name == "SBS"
+    assert star.first_aired == datetime.date(2013, 12, 18)
+    assert star.last_aired == datetime.date(2014, 2, 27)
+    assert star.episodes == 21
+
+    for drama in (queen, star):
+        writer = Credit.objects.get(drama=drama, kind=Credit.Kind.WRITER)
+        assert writer.person.name == "Park Ji-eun"
+
+
+def test_seed_loads_queen_of_tears_cast_with_hangul_names_and_characters(seed):
+    cast = Credit.objects.cast().filter(drama__slug="queen-of-tears").select_related("person")
+    loaded = {credit.person.slug: (credit.person.hangul_name, credit.character) for credit in cast}
+    assert loaded == QUEEN_OF_TEARS_CAST
+
+
+def test_seed_loads_alternative_spellings(seed):
+    assert set(AlternativeName.objects.filter(person__slug="kim-ji-won").values_list("name", flat=True)) == {
+        "Kim Ji Won"
+    }
+    assert set(
+        AlternativeName.objects.filter(person__slug="park-seong-hoon").values_list("name", flat=True)
+    ) == {"Park Sung-hoon"}
+
+
+def test_seed_loads_kim_soo_hyun_lead_and_ost_credits(seed):
+    kim = Person.objects.get(slug="kim-soo-hyun")
+    lead = Credit.objects.get(person=kim, drama__slug="my-love-from-the-star", kind=Credit.Kind.LEAD)
+    assert lead.character == "Do Min-joon"
+    ost_dramas = set(kim.credits.soundtrack().values_list("drama__slug", flat=True))
+    assert ost_dramas == {"queen-of-tears", "my-love-from-the-star"}
+
+
+def test_seed_loads_ost_article_citing_daily_sports(seed):
+    article = Article.objects.get(slug="kim-soo-hyun-sings-queen-of-tears-ost")
+    assert article.source_outlet == "Daily Sports"
+    assert article.is_public
+    assert article.body.strip()
+    # Rendered at load time by the pre_save receiver: no extra step.
+    assert "<h3>Confirmed by tvN</h3>" in article.body_html  # "## ..." demoted under the page's h1
+
+
+def test_seed_loads_five_stub_articles(seed):
+    stubs = [article for article in Article.objects.all() if article.is_stub]
+    assert len(stubs) == 5
+    assert all(article.body == "" and article.is_public for article in stubs)
+
+
+def test_seed_pages_are_rendered_and_indexed_by_loaddata_alone(seed):
+    queen = Drama.objects.get(slug="queen-of-tears")
+    assert 'class="wikilink"' in queen.synopsis_html
+    assert PageTitle.objects.filter(key="kimjiwon", url="/people/kim-ji-won/").exists()
+    assert WikiLink.objects.filter(source_url=queen.get_absolute_url(), target_key="kimsoohyun").exists()
+
+
+# Loading again
+
+
+def test_loading_twice_changes_no_row_counts_nor_tags(seed):
+    counts, tags = row_counts(), all_tag_sets()
+    assert counts["dramas.Drama"] == 2
+
+    call_command("loaddata", "seed", verbosity=0)
+
+    assert row_counts() == counts
+    assert all_tag_sets() == tags
+
+
+def test_loading_twice_adds_no_revisions(seed):
+    histories = [Drama.history, Person.history, Article.history, Credit.history]
+    before = [history.count() for history in histories]
+    assert all(before)  # loaddata gave every page a first revision
+
+    call_command("loaddata", "seed", verbosity=0)
+
+    assert [history.count() for history in histories] == before
+
+
+def test_seeded_objects_carry_exactly_the_tags_named_in_the_fixture(seed):
+    expected = expected_seed_tags()
+    assert expected
+    for (label, slug), tags in expected.items():
+        assert tag_names(seeded_object(label, slug)) == tags, (label, slug)
+
+
+def test_tags_survive_loading_over_existing_content(db):
+    # Rows made first, so the seed's rows get different primary keys than a fresh load gives them.
+    other_person = make_person("Song Hye-kyo", tags=["Romance", "Descendants of the Sun"])
+    other_drama = make_drama("Crash Landing on You", tags=["tvN", "Romance"])
+    other_article = make_article("Ratings roundup", tags=["Ratings", "Queen of Tears"])
+    other_credit = make_credit(other_drama, other_person, character="Someone")
+    before = {obj: tag_names(obj) for obj in (other_person, other_drama, other_article)}
+
+    call_command("loaddata", "seed", verbosity=0)
+
+    for (label, slug), tags in expected_seed_tags().items():
+        assert tag_names(seeded_object(label, slug)) == tags, (label, slug)
+    for obj, tags in before.items():
+        obj.refresh_from_db()
+        assert tag_names(obj) == tags, obj
+    assert Credit.objects.filter(pk=other_credit.pk, person=other_person, drama=other_drama).exists()
+
+
+def test_loading_twice_over_existing_content_is_stable(db):
+    make_person("Song Hye-kyo", tags=["Romance"])
+    make_article("Ratings roundup", tags=["Ratings", "Kim Ji-won"])
+    call_command("loaddata", "seed", verbosity=0)
+    counts, tags = row_counts(), all_tag_sets()
+
+    call_command("loaddata", "seed", verbosity=0)
+
+    assert row_counts() == counts
+    assert all_tag_sets() == tags
+
+
+# Broken fixtures
+
+
+NOW = "2024-04-18T09:00:00+09:00"
+
+
+def _write_fixture(tmp_path, entries):
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    return str(path)
+
+
+def test_credit_pointing_at_missing_person_fails_clearly_and_changes_nothing(db, tmp_path):
+    entries = [
+        {"model": "dramas.network", "fields": {"name": "KBS", "slug": "kbs"}},
+        {
+            "model": "dramas.drama",
+            "fields": {"slug": "broken-drama", "title": "Broken Drama", "network": ["kbs"], "updated": NOW},
+        },
+        {
+            "model": "dramas.credit",
+            "fields": {
+                "drama": ["broken-drama"],
+                "person": ["nobody-by-this-slug"],
+                "kind": "lead",
+                "character": "Ghost",
+            },
+        },
+    ]
+    fixture = _write_fixture(tmp_path, entries)
+    counts = row_counts()
+
+    with pytest.raises((CommandError, DeserializationError)) as excinfo:
+        call_command("loaddata", fixture, verbosity=0)
+
+    message = str(excinfo.value).lower()
+    assert "broken.json" in message
+    assert "credit" in message and "person" in message, message
+    assert row_counts() == counts
+    assert not Drama.objects.filter(slug="broken-drama").exists()
+
+
+def test_entry_for_unknown_model_fails_clearly_and_changes_nothing(db, tmp_path):
+    entries = [
+        {"model": "people.person", "fields": {"name": "Half Loaded", "slug": "half-loaded", "updated": NOW}},
+        {"model": "dramas.nosuchmodel", "fields": {"slug": "x"}},
+    ]
+    fixture = _write_fixture(tmp_path, entries)
+    counts = row_counts()
+
+    with pytest.raises((CommandError, DeserializationError)) as excinfo:
+        call_command("loaddata", fixture, verbosity=0)
+
+    assert "nosuchmodel" in str(excinfo.value).lower()
+    assert row_counts() == counts
+    assert not Person.objects.filter(slug="half-loaded").exists()
+
+
+# manage.py load_seed
+
+
+def test_load_seed_loads_into_an_empty_wiki(db):
+    assert not Drama.objects.exists()
+
+    call_command("load_seed", verbosity=0)
+
+    assert set(Drama.objects.values_list("slug", flat=True)) == {"queen-of-tears", "my-love-from-the-star"}
+    expected_people = {e["fields"]["slug"] for e in seed_entries() if e["model"] == "people.person"}
+    assert set(Person.objects.values_list("slug", flat=True)) == expected_people
+    assert Article.objects.count() == 6
+
+
+def test_load_seed_second_time_without_force_is_a_no_op(db):
+    call_command("load_seed", verbosity=0)
+    article = Article.objects.get(slug="kim-soo-hyun-sings-queen-of-tears-ost")
+    article.summary = "Edited by an editor after the seed was loaded."
+    article.save()
+    counts = row_counts()
+
+    call_command("load_seed", verbosity=0)
+
+    assert row_counts() == counts
+    article.refresh_from_db()
+    assert article.summary == "Edited by an editor after the seed was loaded."
+
+
+def test_load_seed_force_reloads_seeded_pages(db):
+    call_command("load_seed", verbosity=0)
+    article = Article.objects.get(slug="kim-soo-hyun-sings-queen-of-tears-ost")
+    original = article.summary
+    article.summary = "Edited"
+    article.save()
+
+    call_command("load_seed", "--force", verbosity=0)
+
+    article.refresh_from_db()
+    assert article.summary == original
+
+
+def test_load_seed_dry_run_writes_nothing(db):
+    counts = row_counts()
+
+    call_command("load_seed", "--dry-run", verbosity=0)
+
+    assert row_counts() == counts
+    assert not Drama.objects.exists()
