@@ -4,8 +4,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
-from django.db import transaction
 
 from dramas.models import Drama
 from fanwiki.models import Article
@@ -21,23 +19,9 @@ WRITABLE_MODELS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The real hasher is slow on purpose; these tests log in many times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def _seed_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", "seed", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def seed(_seed_once, db):
-    """Overrides conftest's seed: same data, loaded once per module."""
+def seed(module_seed):
+    """Every test here reads the seed: load it once for the module."""
 
 
 @pytest.fixture

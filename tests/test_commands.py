@@ -13,11 +13,6 @@ GOOD_PASSWORD = "plum-violet-harbour-1987"
 User = get_user_model()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def no_prompt(monkeypatch):
     def fail(prompt=""):

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 
 from dramas.models import Drama
@@ -68,17 +67,9 @@ def kwargs_for(name):
     return table[name]
 
 
-@pytest.fixture(scope="module")
-def _seed_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", "seed", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def seed(_seed_once, db):
-    """Overrides conftest's seed: same data, loaded once per module."""
+def seed(module_seed):
+    """Every test here reads the seed: load it once for the module."""
 
 
 def test_the_public_namespaces_are_all_found():

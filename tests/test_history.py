@@ -10,13 +10,8 @@ from django.test import Client
 from dramas.models import Credit, Drama
 from fanwiki.models import Article
 from people.models import Person
+from tests.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_credit, make_drama, make_person
-from tests.test_edit_conflicts import admin_form_data, change_url
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def history_url(page, suffix=""):

@@ -5,8 +5,6 @@ from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -143,17 +141,9 @@ def internal_links(root):
 # The seed is loaded once for this module; each test still runs in its own savepoint, rolled back after.
 
 
-@pytest.fixture(scope="module")
-def _seed_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", "seed", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def seed(_seed_once, db):
-    """Overrides conftest's seed: same data, loaded once per module."""
+def seed(module_seed):
+    """Every test here reads the seed: load it once for the module."""
 
 
 # Home and the lists

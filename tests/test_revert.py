@@ -8,13 +8,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from dramas.models import Credit
+from tests.admin_forms import admin_form_data
 from tests.factories import make_article, make_credit, make_drama, make_person
-from tests.test_edit_conflicts import admin_form_data
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def revert_url(page, record):
