@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path, register_converter
 
 from fanwiki import history, views
+from fanwiki.feeds import LatestArticlesFeed
+from fanwiki.sitemaps import SITEMAPS
 
 
 class TagSlugConverter:
@@ -40,5 +43,8 @@ urlpatterns = [
     path("dramas/", include("dramas.urls")),
     path("people/", include("people.urls")),
     path("admin/", admin.site.urls),
+    # Machine-readable endpoints, outside the namespaces of HTML pages.
+    path("feeds/articles/", LatestArticlesFeed(), name="article_feed"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

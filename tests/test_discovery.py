@@ -1,0 +1,68 @@
+"""How search engines and feed readers find the wiki: sitemap.xml, the Atom feed, robots.txt."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from fanwiki.models import Article
+from tests.factories import make_article
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+@pytest.fixture
+def seed(module_seed):
+    """Every test here reads the seed: load it once for the module."""
+
+
+def sitemap_paths(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {loc.text.removeprefix("http://testserver") for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)}
+
+
+def test_sitemap_lists_every_public_page_and_no_draft(client, seed):
+    draft = make_article("Unfinished story", status=Article.Status.DRAFT)
+    paths = sitemap_paths(client)
+    assert {"/", "/dramas/", "/people/", "/articles/"} <= paths
+    assert {"/dramas/queen-of-tears/", "/dramas/my-love-from-the-star/", "/people/kim-ji-won/"} <= paths
+    published = {article.get_absolute_url() for article in Article.objects.published()}
+    assert published <= paths
+    assert draft.get_absolute_url() not in paths
+
+
+def test_feed_lists_newest_published_articles_first(client, seed):
+    newest = make_article("Breaking casting news", summary="A new cast member joins.")
+    make_article("Secret draft", status=Article.Status.DRAFT)
+    response = client.get("/feeds/articles/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    entries = ET.fromstring(response.content).findall("atom:entry", ATOM_NS)
+    titles = [entry.find("atom:title", ATOM_NS).text for entry in entries]
+    assert titles[0] == newest.title
+    assert "Secret draft" not in titles
+    assert set(titles) == {article.title for article in Article.objects.published()}
+
+
+def test_pages_advertise_the_feed(client, seed):
+    response = client.get("/")
+    assert b'type="application/atom+xml"' in response.content
+    assert b'href="/feeds/articles/"' in response.content
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, db):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_sitemap_and_feed_run_a_fixed_number_of_queries(client, seed, django_assert_max_num_queries):
+    # Guards against a query per page for its URL or date (sitemap) or per entry (feed).
+    for number in range(30):
+        make_article(f"Extra story {number}")
+    with django_assert_max_num_queries(6):
+        client.get("/sitemap.xml")
+    with django_assert_max_num_queries(2):
+        client.get("/feeds/articles/")
