@@ -222,11 +222,12 @@ def diff_page(client, page, old=None, new=None):
 
 
 def diff_lines(html, kind):
+    """The full text of each added or removed line, whether whole-line or word-level marked."""
     tag = {"added": "ins", "removed": "del"}[kind]
-    pattern = (
-        rf'<li class="diff__line diff__line--{kind}"><span[^>]*>{kind}: </span><{tag}>(.*?)</{tag}></li>'
-    )
-    return re.findall(pattern, html)
+    pattern = rf'<li class="diff__line diff__line--{kind}"><span[^>]*>{kind}: </span>(.*?)</li>'
+    lines = re.findall(pattern, html)
+    assert all(f"<{tag}>" in line for line in lines), f"a {kind} line without <{tag}> marks"
+    return [re.sub(rf"</?{tag}>", "", line) for line in lines]
 
 
 @pytest.mark.django_db
