@@ -32,7 +32,10 @@ def page_names(page):
 
 
 def sync_page_titles(page):
-    """Bring the page's rows in the title index up to date; return the keys that changed."""
+    """Bring the page's rows in the title index up to date.
+
+    Returns the keys whose target appeared, disappeared or moved: pages linking to them need a re-render.
+    """
     content_type = ContentType.objects.get_for_model(page)
     names = page_names(page)
     display_title = names[0] if names else ""
@@ -48,16 +51,20 @@ def sync_page_titles(page):
     if stale:
         PageTitle.objects.filter(content_type=content_type, object_id=page.pk, key__in=stale).delete()
     url = page.get_absolute_url()
+    changed = set(stale)
     for key in wanted:
         row = existing.get(key)
         if row is None:
             PageTitle.objects.create(
                 key=key, title=display_title, url=url, content_type=content_type, object_id=page.pk
             )
+            changed.add(key)
         elif (row.title, row.url) != (display_title, url):
+            # A new slug or title: links to this page elsewhere hold the old ones in their HTML.
             row.title, row.url = display_title, url
             row.save(update_fields=["title", "url"])
-    return stale | (set(wanted) - set(existing))
+            changed.add(key)
+    return changed
 
 
 def drop_page_titles(page):

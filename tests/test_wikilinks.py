@@ -282,6 +282,20 @@ def test_renaming_a_target_moves_its_links():
 
 
 @pytest.mark.django_db
+def test_a_new_slug_moves_the_links_that_point_at_the_page(client):
+    drama = make_drama("Queen of Tears", slug="queen-of-tears-draft-slug")
+    article = make_article("News", body="Watch [[Queen of Tears]] tonight.")
+
+    drama.slug = "queen-of-tears"
+    drama.save()
+
+    article.refresh_from_db()
+    assert_blue(link_with_text(article.body_html, "Queen of Tears"), "/dramas/queen-of-tears/")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "queen-of-tears-draft-slug" not in page
+
+
+@pytest.mark.django_db
 def test_person_page_re_renders_when_a_drama_it_links_to_appears():
     person = make_person("Kim Soo-hyun", biography="Next: [[Future Drama]].")
     drama = make_drama("Future Drama")
