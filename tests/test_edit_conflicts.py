@@ -96,6 +96,22 @@ def test_second_editor_is_refused_then_can_save_deliberately(kind, alice, bob):
 
 
 @pytest.mark.django_db
+def test_conflict_says_who_saved_first_and_marks_the_differing_words(alice, bob):
+    page = make_article_page()
+    url = change_url(page)
+    alice_form, bob_form = alice.get(url), bob.get(url)
+    alice.post(url, admin_form_data(alice_form, body="The cast met today.", edit_summary="Add news"))
+
+    response = bob.post(url, admin_form_data(bob_form, body="The cast met yesterday."))
+
+    html = response.content.decode()
+    assert re.search(r"alice saved this page at \d\d:\d\d \(“Add news”\)", html)
+    diff = html.split('class="edit-conflict-diff"')[1].split("</ol>")[0]
+    assert "<del>today.</del>" in diff
+    assert "<ins>yesterday.</ins>" in diff
+
+
+@pytest.mark.django_db
 def test_conflict_keeps_inline_rows_intact(alice, bob):
     drama = make_drama_page()
     url = change_url(drama)

@@ -1,10 +1,10 @@
 """No lost edits: an optimistic version check on every page form."""
 
-import difflib
-
 from django import forms
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
+
+from fanwiki.diffs import diff_text
 
 
 class WikiPageForm(forms.ModelForm):
@@ -58,15 +58,8 @@ class WikiPageForm(forms.ModelForm):
         self.conflict = {
             "theirs": theirs,
             "yours": yours,
-            "diff": "\n".join(
-                difflib.unified_diff(
-                    theirs.splitlines(),
-                    yours.splitlines(),
-                    "saved version",
-                    "your version",
-                    lineterm="",
-                )
-            ),
+            "lines": diff_text(theirs, yours),
+            "saved": latest.history.select_related("history_user").first(),
         }
         # Resubmitting after a look at both texts is a deliberate choice, so it is accepted.
         data = self.data.copy()
