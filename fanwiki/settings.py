@@ -152,5 +152,3 @@ LOGIN_URL = "admin:login"
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 # A tag typed "queen of tears" joins the existing "Queen of Tears".
 TAGGIT_CASE_INSENSITIVE = True
-
-SITE_NAME = "FanWiki"
