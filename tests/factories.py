@@ -62,3 +62,28 @@ def make_editor(username="editor", password="a-long-test-password-1"):
     user = get_user_model().objects.create_user(username=username, password=password, is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+# The Markdown field an editor writes on each kind of page.
+EDITABLE_TEXT_FIELDS = {"article": "body", "drama": "synopsis", "person": "biography"}
+
+
+def editable_pages(text):
+    """{kind: (maker, text field)}: one page of each kind an editor works on, holding text.
+
+    The drama has a credit and the person a second spelling, so their admin forms carry inline rows.
+    """
+
+    def make_article_page():
+        return make_article("Casting news", body=text)
+
+    def make_drama_page():
+        drama = make_drama("Queen of Tears", synopsis=text)
+        make_credit(drama, make_person("Kim Ji-won"), character="Hong Hae-in")
+        return drama
+
+    def make_person_page():
+        return make_person("Kim Ji-won", biography=text, alternative_names=["Kim Ji Won"])
+
+    makers = {"article": make_article_page, "drama": make_drama_page, "person": make_person_page}
+    return {kind: (makers[kind], field) for kind, field in EDITABLE_TEXT_FIELDS.items()}

@@ -7,7 +7,7 @@ from django.test import Client
 
 from fanwiki.models import Article
 from tests.admin_forms import admin_form_data, change_url
-from tests.factories import make_article, make_credit, make_drama, make_editor, make_person
+from tests.factories import editable_pages, make_article, make_drama, make_editor
 
 
 def editor_client(username):
@@ -22,25 +22,8 @@ def hidden_base_version(response):
     return int(match.group(1))
 
 
-def make_article_page():
-    return make_article("Casting news", body="Original text.")
-
-
-def make_drama_page():
-    drama = make_drama("Queen of Tears", synopsis="Original text.")
-    make_credit(drama, make_person("Kim Ji-won"), character="Hong Hae-in")
-    return drama
-
-
-def make_person_page():
-    return make_person("Park Seong-hoon", biography="Original text.", alternative_names=["Park Sung-hoon"])
-
-
-PAGES = {
-    "article": (make_article_page, "body"),
-    "drama": (make_drama_page, "synopsis"),
-    "person": (make_person_page, "biography"),
-}
+PAGES = editable_pages("Original text.")
+make_article_page, make_drama_page = PAGES["article"][0], PAGES["drama"][0]
 
 
 @pytest.fixture

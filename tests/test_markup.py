@@ -1,33 +1,20 @@
 """fanwiki.markup.render_markdown: hostile Markdown and HTML come out harmless; ordinary Markdown survives."""
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 
 from fanwiki.markup import render_markdown
 from tests.factories import make_article, make_drama, make_person
+from tests.html_elements import elements as html_elements
 
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
 
-class _Elements(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.elements = []
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-    handle_startendtag = handle_starttag
-
-
 def elements(html):
-    parser = _Elements()
-    parser.feed(html)
-    parser.close()
-    return parser.elements
+    """(tag, attributes) of every element in the fragment."""
+    return [(element["tag"], element["attrs"]) for element in html_elements(html)]
 
 
 def assert_harmless(html):

@@ -9,7 +9,7 @@ from django.test import Client
 
 from dramas.models import Credit
 from tests.admin_forms import admin_form_data
-from tests.factories import make_article, make_credit, make_drama, make_person
+from tests.factories import editable_pages, make_article, make_drama
 
 
 def revert_url(page, record):
@@ -33,25 +33,8 @@ def revert(client, page, record, **changes):
     return client.post(revert_url(page, record), admin_form_data(form, **changes))
 
 
-def make_article_page():
-    return make_article("Casting news", body="The original text.")
-
-
-def make_drama_page():
-    drama = make_drama("Queen of Tears", synopsis="The original text.")
-    make_credit(drama, make_person("Kim Ji-won"), character="Hong Hae-in")
-    return drama
-
-
-def make_person_page():
-    return make_person("Kim Ji-won", biography="The original text.", alternative_names=["Kim Ji Won"])
-
-
-PAGES = {
-    "article": (make_article_page, "body"),
-    "drama": (make_drama_page, "synopsis"),
-    "person": (make_person_page, "biography"),
-}
+PAGES = editable_pages("The original text.")
+make_article_page, make_drama_page = PAGES["article"][0], PAGES["drama"][0]
 
 
 def vandalise(page, text_field):

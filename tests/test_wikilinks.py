@@ -1,7 +1,5 @@
 """[[Wiki links]]: resolution, red links, hostile targets and re-rendering when targets come and go."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
@@ -10,38 +8,9 @@ from fanwiki.markup import render_markdown
 from fanwiki.models import Article
 from people.models import AlternativeName
 from tests.factories import make_article, make_drama, make_person
+from tests.html_elements import elements
 
 MISSING_URL = "/missing/"
-
-
-class _ElementParser(HTMLParser):
-    """Every element as {"tag", "attrs", "text"}; text is collected for links only."""
-
-    def __init__(self):
-        super().__init__()
-        self.elements = []
-        self._open_link = None
-
-    def handle_starttag(self, tag, attrs):
-        element = {"tag": tag, "attrs": dict(attrs), "text": ""}
-        self.elements.append(element)
-        if tag == "a":
-            self._open_link = element
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._open_link = None
-
-    def handle_data(self, data):
-        if self._open_link is not None:
-            self._open_link["text"] += data
-
-
-def elements(html):
-    parser = _ElementParser()
-    parser.feed(html)
-    parser.close()
-    return parser.elements
 
 
 def links(html):

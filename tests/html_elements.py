@@ -1,0 +1,33 @@
+"""The elements of an HTML fragment, as a browser's parser would see them, without a third-party parser."""
+
+from html.parser import HTMLParser
+
+
+class _ElementParser(HTMLParser):
+    """Every element as {"tag", "attrs", "text"}; text is collected for links only."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements = []
+        self._open_link = None
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        self.elements.append(element)
+        if tag == "a":
+            self._open_link = element
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._open_link = None
+
+    def handle_data(self, data):
+        if self._open_link is not None:
+            self._open_link["text"] += data
+
+
+def elements(html):
+    parser = _ElementParser()
+    parser.feed(html)
+    parser.close()
+    return parser.elements
