@@ -87,9 +87,6 @@ class CreditQuerySet(models.QuerySet):
     def cast(self):
         return self.filter(kind__in=Credit.CAST_KINDS)
 
-    def crew(self):
-        return self.filter(kind__in=Credit.CREW_KINDS)
-
     def soundtrack(self):
         return self.filter(kind=Credit.Kind.OST_VOCALIST)
 
