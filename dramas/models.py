@@ -101,11 +101,13 @@ class Credit(models.Model):
         LEAD = "lead", "Lead"
         SUPPORTING = "supporting", "Supporting"
         CAMEO = "cameo", "Cameo"
+        # In the cast, billing not stated by the sources: claims neither lead nor supporting.
+        CAST = "cast", "Cast"
         WRITER = "writer", "Writer"
         DIRECTOR = "director", "Director"
         OST_VOCALIST = "ost_vocalist", "OST vocalist"
 
-    CAST_KINDS = (Kind.LEAD, Kind.SUPPORTING, Kind.CAMEO)
+    CAST_KINDS = (Kind.LEAD, Kind.SUPPORTING, Kind.CAMEO, Kind.CAST)
     CREW_KINDS = (Kind.WRITER, Kind.DIRECTOR)
 
     drama = models.ForeignKey(Drama, on_delete=models.CASCADE, related_name="credits")

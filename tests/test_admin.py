@@ -96,7 +96,7 @@ def test_editor_adds_a_published_tagged_article_through_the_admin(logged_in_edit
 
     url = article.get_absolute_url()
     assert client.get(url).status_code == 200
-    # Shares Queen of Tears, Romance and tvN with the drama; nothing with My Love from the Star.
+    # Shares Queen of Tears and tvN with the drama; nothing with My Love from the Star.
     assert url in related_article_links(client, "/dramas/queen-of-tears/")
     assert url not in related_article_links(client, "/dramas/my-love-from-the-star/")
     assert url not in related_article_links(client, "/people/kim-ji-won/")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.serializers.base import DeserializationError
+from django.utils import timezone
 from taggit.models import Tag
 
 from dramas.models import Credit, Drama, Network, TaggedDrama
@@ -153,6 +154,69 @@ def test_seed_pages_are_rendered_and_indexed_by_loaddata_alone(seed):
     assert 'class="wikilink"' in queen.synopsis_html
     assert PageTitle.objects.filter(key="kimjiwon", url="/people/kim-ji-won/").exists()
     assert WikiLink.objects.filter(source_url=queen.get_absolute_url(), target_key="kimsoohyun").exists()
+
+
+# Only what the sources say: the news article and the supplementary facts beside it
+
+# The only cast credits whose billing the sources give; every other cast credit is plain "cast".
+STATED_LEADS = {
+    ("queen-of-tears", "kim-soo-hyun"),
+    ("queen-of-tears", "kim-ji-won"),
+    ("my-love-from-the-star", "kim-soo-hyun"),
+}
+
+# Details the sources do not give, once written into the seed.
+UNSOURCED_PHRASES = [
+    "supporting",
+    "making-of",
+    "stills",
+    "kept the details",
+    "buzz",
+    "weekly",
+    "in the studio",
+]
+
+
+def seed_texts():
+    for entry in seed_entries():
+        for field, value in entry["fields"].items():
+            if isinstance(value, str):
+                yield entry["model"], field, value
+
+
+def test_seed_gives_lead_billing_only_where_the_sources_state_it(seed):
+    cast = Credit.objects.cast().values_list("drama__slug", "person__slug", "kind")
+    assert {(drama, person) for drama, person, kind in cast if kind == Credit.Kind.LEAD} == STATED_LEADS
+    others = {(drama, person): kind for drama, person, kind in cast if (drama, person) not in STATED_LEADS}
+    assert ("my-love-from-the-star", "jun-ji-hyun") in others
+    assert set(others.values()) == {Credit.Kind.CAST}
+
+
+def test_seed_has_no_genre_tags_and_names_the_topicality_ranking_as_such(seed):
+    assert not Tag.objects.filter(name__in=["Romance", "Fantasy", "Ratings"]).exists()
+    topicality = Article.objects.get(slug="queen-of-tears-tops-topicality-six-weeks")
+    assert "Topicality ranking" in tag_names(topicality)
+
+
+def test_seed_text_adds_no_detail_the_sources_lack():
+    for model, field, value in seed_texts():
+        for phrase in UNSOURCED_PHRASES:
+            assert phrase not in value.lower(), (model, field, phrase)
+
+
+def test_seed_invents_no_date_for_the_news(seed):
+    # The report is dated only "the 18th", month not given: the OST article says so in words,
+    # and every article carries one stamp, when the wiki's seed was written, so no story is given
+    # a made-up time or order.
+    ost = Article.objects.get(slug="kim-soo-hyun-sings-queen-of-tears-ost")
+    assert '"the 18th"' in ost.body and "does not say which month" in ost.body
+    stamps = set(Article.objects.values_list("published", flat=True))
+    assert len(stamps) == 1
+    # The synopses describe both runs as finished, so the wiki wrote them after the last episode.
+    last_episode = Drama.objects.get(slug="queen-of-tears").last_aired
+    pages = [*Drama.objects.all(), *Person.objects.all(), *Article.objects.all()]
+    assert all(timezone.localdate(page.updated) > last_episode for page in pages)
+    assert all(timezone.localdate(stamp) > last_episode for stamp in stamps)
 
 
 # Loading again

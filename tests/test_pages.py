@@ -235,6 +235,22 @@ def test_queen_of_tears_cast_table_links_people_and_names_characters(client, see
         assert credit.character_hangul in cast.text()
 
 
+def test_cast_tables_give_billing_only_where_the_sources_state_it(client, seed):
+    cast = parse(get_ok(client, "/dramas/queen-of-tears/")).find("table", cls="cast-table")
+    roles = {row.hrefs()[0]: row.find_all("td")[-1].text() for row in cast.find_all("tr") if row.hrefs()}
+    assert roles == {
+        "/people/kim-soo-hyun/": "Lead",
+        "/people/kim-ji-won/": "Lead",
+        "/people/park-seong-hoon/": "Cast",
+        "/people/kwak-dong-yeon/": "Cast",
+        "/people/lee-joo-bin/": "Cast",
+    }
+    filmography = parse(get_ok(client, "/people/jun-ji-hyun/")).find("table", cls="filmography")
+    rows = [row for row in filmography.find_all("tr") if "/dramas/my-love-from-the-star/" in row.hrefs()]
+    assert len(rows) == 1
+    assert "Cast" in rows[0].text() and "Lead" not in rows[0].text()
+
+
 def test_queen_of_tears_lists_ost_credit_tags_and_sidebar(client, seed):
     drama = Drama.objects.get(slug="queen-of-tears")
     page = parse(get_ok(client, drama.get_absolute_url()))
@@ -537,3 +553,12 @@ def test_hangul_anywhere_in_a_page_is_marked_korean(client, seed):
         if found:
             unmarked[url] = found
     assert unmarked == {}
+
+
+# What the site says about itself
+
+
+def test_footer_claims_only_what_the_wiki_does(client, seed):
+    footer = parse(get_ok(client, "/")).find("footer").text()
+    assert "written by fans" in footer
+    assert "broadcast records" not in footer and "checked" not in footer
