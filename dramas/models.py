@@ -75,23 +75,11 @@ class Drama(models.Model):
         return (self.slug,)
 
     @property
-    def subject_tag(self):
-        return self.title
-
-    @property
     def year(self):
         return self.first_aired.year if self.first_aired else None
 
 
-class CreditQuerySet(models.QuerySet):
-    def cast(self):
-        return self.filter(kind__in=Credit.CAST_KINDS)
-
-    def soundtrack(self):
-        return self.filter(kind=Credit.Kind.OST_VOCALIST)
-
-
-class CreditManager(models.Manager.from_queryset(CreditQuerySet)):
+class CreditManager(models.Manager):
     def get_by_natural_key(self, drama_slug, person_slug, kind, character):
         return self.get(drama__slug=drama_slug, person__slug=person_slug, kind=kind, character=character)
 

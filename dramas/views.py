@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from dramas.credits import split_credits
 from dramas.models import Credit, Drama
 
 
@@ -17,21 +18,6 @@ def drama_detail(request, slug):
         ),
         slug=slug,
     )
-    credits = list(drama.credits.all())
-    context = {
-        "drama": drama,
-        "cast": [credit for credit in credits if credit.kind in Credit.CAST_KINDS],
-        "crew": _grouped_by_kind(credit for credit in credits if credit.kind in Credit.CREW_KINDS),
-        "soundtrack": [credit for credit in credits if credit.kind == Credit.Kind.OST_VOCALIST],
-    }
+    credits = split_credits(drama.credits.all())
+    context = {"drama": drama, "cast": credits.cast, "crew": credits.crew, "soundtrack": credits.soundtrack}
     return render(request, "dramas/drama_detail.html", context)
-
-
-def _grouped_by_kind(credits):
-    """[(label, [credits])] in billing order, pluralised when several share a kind ("Directors")."""
-    groups = {}
-    for credit in credits:
-        groups.setdefault(credit.kind, []).append(credit)
-    return [
-        (Credit.Kind(kind).label + ("s" if len(group) > 1 else ""), group) for kind, group in groups.items()
-    ]

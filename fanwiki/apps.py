@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 
 class FanwikiConfig(AppConfig):
@@ -7,22 +7,31 @@ class FanwikiConfig(AppConfig):
     verbose_name = "Wiki"
 
     def ready(self):
+        from taggit.models import Tag
+
         from dramas.models import Credit
         from fanwiki import signals
         from fanwiki.pages import PAGE_MODELS
         from people.models import AlternativeName
 
+        def connect(signal, receiver, sender):
+            signal.connect(receiver, sender=sender, dispatch_uid=f"{receiver.__name__}-{sender.__name__}")
+
         for model in PAGE_MODELS:
-            pre_save.connect(signals.render_page, sender=model, dispatch_uid=f"render-{model.__name__}")
-            post_save.connect(signals.index_page, sender=model, dispatch_uid=f"index-{model.__name__}")
-            post_delete.connect(signals.unindex_page, sender=model, dispatch_uid=f"unindex-{model.__name__}")
+            connect(pre_save, signals.render_page, model)
+            connect(post_save, signals.index_page, model)
+            connect(pre_delete, signals.forget_page, model)
+            connect(post_delete, signals.unindex_page, model)
+            through = model.tags.through
+            connect(m2m_changed, signals.tags_changed, through)
+            connect(post_save, signals.tagging_saved, through)
+            connect(post_delete, signals.tagging_deleted, through)
         for model in (*PAGE_MODELS, Credit):
-            post_save.connect(
-                signals.record_loaded_revision, sender=model, dispatch_uid=f"loaded-{model.__name__}"
-            )
-        for signal in (post_save, post_delete):
-            signal.connect(
-                signals.reindex_person_of_alternative_name,
-                sender=AlternativeName,
-                dispatch_uid=f"alternative-name-{signal is post_save}",
-            )
+            connect(post_save, signals.record_loaded_revision, model)
+        connect(pre_save, signals.remember_credit, Credit)
+        connect(post_save, signals.credit_changed, Credit)
+        connect(post_delete, signals.credit_changed, Credit)
+        connect(post_save, signals.reindex_person_of_alternative_name, AlternativeName)
+        connect(post_delete, signals.reindex_person_of_alternative_name, AlternativeName)
+        connect(pre_save, signals.give_tag_a_routable_slug, Tag)
+        connect(post_save, signals.tag_renamed, Tag)

@@ -5,29 +5,23 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from dramas.models import Credit, Drama
+from dramas.models import Credit
 from fanwiki.diffs import changed_fields, diff_text
-from fanwiki.models import Article
-from fanwiki.pages import PAGE_KINDS, PAGE_TEXT_FIELDS, public_pages
+from fanwiki.pages import KINDS_BY_SEGMENT, kind_of
 
 REVISIONS_PER_PAGE = 50
-_NOT_COMPARED = {"id", "version", "updated"}
 MAX_REVISION_ID = 2**31 - 1
 
 
 def _page_or_404(kind, slug):
-    model = PAGE_KINDS.get(kind)
-    if model is None:
+    page_kind = KINDS_BY_SEGMENT.get(kind)
+    if page_kind is None:
         raise Http404("No such kind of page.")
-    return get_object_or_404(public_pages(model), slug=slug)
+    return get_object_or_404(page_kind.public_pages(), slug=slug)
 
 
 def _revisions(page):
-    revisions = page.history.select_related("history_user")
-    if isinstance(page, Article):
-        # A draft's revisions stay private even once the article is published.
-        revisions = revisions.filter(status=Article.Status.PUBLISHED)
-    return revisions.order_by("-history_date", "-history_id")
+    return kind_of(page).revisions(page)
 
 
 def _parse_revision_id(value):
@@ -46,7 +40,7 @@ def revision_list(request, kind, slug):
     revisions = _revisions(page).annotate(previous_id=Subquery(previous))
     revisions = Paginator(revisions, REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
     credit_changes = []
-    if isinstance(page, Drama):
+    if kind_of(page).name == "drama":
         credit_changes = (
             Credit.history.filter(drama_id=page.pk)
             .select_related("person", "history_user")
@@ -58,8 +52,11 @@ def revision_list(request, kind, slug):
 
 def revision_detail(request, kind, slug, revision_id):
     page = _page_or_404(kind, slug)
+    revision_id = _parse_revision_id(revision_id)
+    if revision_id is None:
+        raise Http404("No such revision.")
     revision = get_object_or_404(_revisions(page), history_id=revision_id)
-    html_field = PAGE_TEXT_FIELDS[type(page)][1]
+    html_field = kind_of(page).html_field
     context = {
         "page": page,
         "kind": kind,
@@ -86,11 +83,12 @@ def revision_diff(request, kind, slug):
     if old is not None and new is not None:
         if old.history_date > new.history_date:
             old, new = new, old
-        text_field, html_field = PAGE_TEXT_FIELDS[type(page)]
+        page_kind = kind_of(page)
+        text_field = page_kind.text_field
         compared = [
             field.attname
             for field in type(page)._meta.concrete_fields
-            if field.name not in _NOT_COMPARED | {text_field, html_field}
+            if field.name not in page_kind.derived_fields | {text_field}
         ]
         context.update(
             old=old,

@@ -1,57 +1,77 @@
-"""The link table behind "what links here" and red links turning blue."""
+"""The link table behind "what links here", and re-rendering pages when their links change colour."""
 
-from collections import defaultdict
+import threading
+from collections import defaultdict, deque
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import request_finished, request_started
+from django.db import transaction
 from django.db.models import Subquery
 
+from fanwiki.changes import announce
+from fanwiki.markup import render_markdown
 from fanwiki.models import PageTitle, WikiLink
-from fanwiki.pages import PAGE_TEXT_FIELDS, page_is_public, page_text
-from fanwiki.titles import normalise_title
+from fanwiki.pages import PageRef, kind_of, load_pages
+from fanwiki.titles import normalise_title, resolve_titles
 from fanwiki.wikilinks import find_link_targets
+
+# Pages re-rendered at once after a commit; the rest wait until the response has gone out.
+RERENDER_BATCH_SIZE = 200
+
+
+def _target_keys(text):
+    return {normalise_title(target) for target in find_link_targets(text)} - {""}
 
 
 def record_links(page):
-    """Replace the page's outgoing links with those its text names now."""
+    """Replace the page's outgoing links with those its text names now; return (old, new) target keys."""
+    kind = kind_of(page)
     source_type = ContentType.objects.get_for_model(page)
-    keys = {normalise_title(target) for target in find_link_targets(page_text(page))} - {""}
-    WikiLink.objects.filter(source_type=source_type, source_id=page.pk).delete()
+    keys = _target_keys(kind.text(page))
+    rows = WikiLink.objects.filter(source_type=source_type, source_id=page.pk)
+    old_keys = set(rows.values_list("target_key", flat=True))
+    rows.delete()
     WikiLink.objects.bulk_create(
         WikiLink(
             source_type=source_type,
             source_id=page.pk,
             source_title=str(page),
             source_url=page.get_absolute_url(),
-            source_is_public=page_is_public(page),
+            source_is_public=kind.is_public(page),
             target_key=key,
         )
         for key in sorted(keys)
     )
+    return old_keys, keys
 
 
 def drop_links(page):
-    WikiLink.objects.filter(source_type=ContentType.objects.get_for_model(page), source_id=page.pk).delete()
+    """Remove a deleted page's links; return the keys it linked to."""
+    rows = WikiLink.objects.filter(source_type=ContentType.objects.get_for_model(page), source_id=page.pk)
+    keys = set(rows.values_list("target_key", flat=True))
+    rows.delete()
+    return keys
 
 
-def rerender_pages_linking_to(keys):
-    """Re-render every page whose text links to one of these title keys.
+def _refs(rows):
+    """PageRefs for (content type id, object id) pairs."""
+    refs = set()
+    for type_id, object_id in rows:
+        refs.add(PageRef(kind_of(ContentType.objects.get_for_id(type_id).model_class()).name, object_id))
+    return refs
 
-    Called when a title appears or disappears, so red links turn blue and back.
-    """
+
+def pages_titled(keys):
+    """The pages answering to any of these title keys, in one query."""
     if not keys:
-        return
-    pages_by_type = defaultdict(set)
-    for type_id, page_id in WikiLink.objects.filter(target_key__in=keys).values_list(
-        "source_type", "source_id"
-    ):
-        pages_by_type[type_id].add(page_id)
-    for type_id, page_ids in pages_by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        html_field = PAGE_TEXT_FIELDS[model][1]
-        for page in model.objects.filter(pk__in=page_ids):
-            # A re-render is not an edit: no new revision, no version bump.
-            page.skip_history_when_saving = True
-            page.save(update_fields=[html_field])
+        return set()
+    return _refs(PageTitle.objects.filter(key__in=keys).values_list("content_type", "object_id"))
+
+
+def pages_linking_to_keys(keys):
+    if not keys:
+        return set()
+    return _refs(WikiLink.objects.filter(target_key__in=keys).values_list("source_type", "source_id"))
 
 
 def pages_linking_to(page):
@@ -65,3 +85,75 @@ def pages_linking_to(page):
         .distinct()
         .order_by("source_title")
     )
+
+
+def rerender_pages(refs):
+    """Render these pages' Markdown again in one transaction; return the refs whose HTML changed.
+
+    A re-render is not an edit: no revision, no version bump. Links resolve in one query per batch.
+    """
+    pages = load_pages(refs)
+    targets = set()
+    for page in pages.values():
+        targets.update(find_link_targets(kind_of(page).text(page)))
+    resolved = resolve_titles(targets)
+    changed_by_model = defaultdict(list)
+    for page in pages.values():
+        kind = kind_of(page)
+        html = render_markdown(kind.text(page), resolved=resolved)
+        if html != kind.html(page):
+            setattr(page, kind.html_field, html)
+            changed_by_model[kind].append(page)
+    changed = set()
+    with transaction.atomic():
+        for kind, batch in changed_by_model.items():
+            kind.model._default_manager.bulk_update(batch, [kind.html_field])
+            changed.update(kind.ref(page) for page in batch)
+        announce(pages=changed)
+    return changed
+
+
+class _Queue(threading.local):
+    def __init__(self):
+        self.refs = deque()
+        self.in_request = False
+
+
+_queue = _Queue()
+
+
+def rerender_linking_pages(keys):
+    """Re-render every page whose text links to one of these title keys (a target appeared, went or moved).
+
+    The first batch is done at once. In a request, the rest waits until the response has been sent,
+    so renaming a page linked from thousands does not hold the editor's request.
+    """
+    _queue.refs.extend(sorted(pages_linking_to_keys(keys)))
+    drain_rerender_queue(limit=RERENDER_BATCH_SIZE)
+    if not _queue.in_request:
+        drain_rerender_queue()
+
+
+def drain_rerender_queue(limit=None):
+    """Re-render queued pages in batches; return how many were processed."""
+    done = 0
+    while _queue.refs and (limit is None or done < limit):
+        batch = []
+        while _queue.refs and len(batch) < RERENDER_BATCH_SIZE:
+            batch.append(_queue.refs.popleft())
+        rerender_pages(batch)
+        done += len(batch)
+    return done
+
+
+def _request_started(**kwargs):
+    _queue.in_request = True
+
+
+def _request_finished(**kwargs):
+    _queue.in_request = False
+    drain_rerender_queue()
+
+
+request_started.connect(_request_started, dispatch_uid="fanwiki-rerender-request-started")
+request_finished.connect(_request_finished, dispatch_uid="fanwiki-rerender-request-finished")

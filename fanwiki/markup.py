@@ -7,6 +7,9 @@ link target appearing or disappearing gives a fresh render.
 
 import hashlib
 import json
+from functools import cache as cached_forever
+from importlib.metadata import version
+from pathlib import Path
 
 import markdown
 import nh3
@@ -55,14 +58,46 @@ def sanitize_html(html):
     )
 
 
-def render_markdown(text):
-    """Return sanitized HTML for the editor's Markdown text."""
+# Our own parts of the pipeline: a change to any of them changes every rendering.
+_PIPELINE_MODULES = ("markup.py", "wikilinks.py", "hangul.py", "titles.py")
+
+
+@cached_forever
+def pipeline_version():
+    """A fingerprint of everything that shapes rendered HTML, so cached renders never outlive it.
+
+    The versions of Python-Markdown and nh3, the allow-lists, the extensions, and the source of our
+    own extensions: nobody has to remember to bump a version number.
+    """
+    here = Path(__file__).resolve().parent
+    parts = [
+        version("Markdown"),
+        version("nh3"),
+        repr(sorted(ALLOWED_TAGS)),
+        repr(sorted((tag, sorted(attrs)) for tag, attrs in ALLOWED_ATTRIBUTES.items())),
+        repr(sorted((tag, sorted(classes)) for tag, classes in ALLOWED_CLASSES.items())),
+        repr(sorted(ALLOWED_URL_SCHEMES)),
+        repr(sorted(ALLOWED_REL)),
+        repr(MARKDOWN_EXTENSIONS),
+        *((here / name).read_text() for name in _PIPELINE_MODULES),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+def render_markdown(text, resolved=None):
+    """Return sanitized HTML for the editor's Markdown text.
+
+    `resolved` may carry the link targets of many pages, looked up at once (see links.rerender_pages).
+    """
     text = text or ""
     if not text.strip():
         return ""
-    resolved = resolve_titles(find_link_targets(text))
+    if resolved is None:
+        resolved = resolve_titles(find_link_targets(text))
+    own_keys = {normalise_title(target) for target in find_link_targets(text)}
+    resolved = {key: value for key, value in resolved.items() if key in own_keys}
     fingerprint = json.dumps([text, sorted(resolved.items())], ensure_ascii=False)
-    cache_key = "markup:v1:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    cache_key = f"markup:{pipeline_version()}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     html = cache.get(cache_key)
     if html is None:
         converter = markdown.Markdown(

@@ -1,9 +1,11 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -16,7 +18,7 @@ class ArticleQuerySet(models.QuerySet):
     def listed(self):
         """For lists and sidebars: no body text is fetched, only whether the article is a stub."""
         return self.defer("body", "body_html").annotate(
-            body_is_empty=ExpressionWrapper(Q(body=""), output_field=models.BooleanField())
+            body_is_empty=ExpressionWrapper(Q(body_html=""), output_field=models.BooleanField())
         )
 
     def get_by_natural_key(self, slug):
@@ -29,7 +31,13 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="Romanised ASCII; part of the URL.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="Part of the URL; Hangul is fine. Left empty, it is made from the title.",
+    )
     summary = models.CharField(
         max_length=300, blank=True, help_text="One or two sentences for lists and feeds."
     )
@@ -62,12 +70,20 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.title, allow_unicode=True)
         if self.status == self.Status.PUBLISHED and self.published is None:
             self.published = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("fanwiki:article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.slug = self.slug or slugify(self.title, allow_unicode=True)
+        if not self.slug:
+            raise ValidationError(
+                {"slug": "The title has no letters or digits to make a URL from: type a slug."}
+            )
 
     def natural_key(self):
         return (self.slug,)
@@ -78,7 +94,8 @@ class Article(models.Model):
 
     @property
     def is_stub(self):
-        return not self.body.strip()
+        """A stub has nothing to read yet: its body renders to nothing (empty, or only spaces)."""
+        return not self.body_html
 
 
 class TaggedArticleManager(models.Manager):

@@ -1,32 +1,186 @@
-"""Which models are wiki pages, and where each keeps its Markdown and rendered HTML."""
+"""The page registry: every kind of wiki page, and what the wiki layer knows about it.
 
-from dramas.models import Drama
+Each entry says where a kind keeps its Markdown and rendered HTML, the names a
+page answers to in a [[link]], which pages readers may see, and which other
+pages show it. The title index, the link table, history, the sidebar, the
+change announcements and the URL patterns all read this registry, so a new
+kind of page is one entry here plus its model, view and template.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.db.models import Model, QuerySet
+
+from dramas.models import Credit, Drama
 from fanwiki.models import Article
 from people.models import Person
 
-# model -> (Markdown field, rendered HTML field)
-PAGE_TEXT_FIELDS = {
-    Drama: ("synopsis", "synopsis_html"),
-    Person: ("biography", "biography_html"),
-    Article: ("body", "body_html"),
+# Fields every page model has that are bookkeeping, not content: a change in them alone is no edit.
+BOOKKEEPING_FIELDS = frozenset({"id", "version", "updated"})
+
+
+class PageRef(NamedTuple):
+    """Names one page without loading it: its kind's name and its primary key."""
+
+    kind: str
+    pk: int
+
+    @property
+    def key(self):
+        """The page's dependency key, as caches and purges see it."""
+        return f"page:{self.kind}:{self.pk}"
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str  # "drama": used in PageRefs and dependency keys
+    segment: str  # "dramas": the URL segment its pages live under
+    label: str  # "Drama", for readers
+    model: type[Model]
+    text_field: str  # the editors' Markdown
+    html_field: str  # its sanitized rendering, filled at save
+    list_url_name: str
+    # Fields shown on other pages (lists, tag pages, sidebars, links, credits).
+    # When one of them changes, those pages change too.
+    shown_fields: tuple[str, ...]
+    # Which other pages show a page of this kind, besides its own page:
+    # "list" its kind's list, "home", "tag_pages", "sidebars" (related articles),
+    # "credits" (the pages of the dramas or people it is credited with).
+    shown_on: frozenset[str] = field(default_factory=frozenset)
+    # The field whose value is the page's own subject tag, for kinds that carry one.
+    subject_field: str | None = None
+
+    def names(self, page):
+        """The display title first, then every other name the page answers to in a [[link]]."""
+        return _NAMES[self.name](page)
+
+    def public_pages(self):
+        """The pages of this kind that readers may see."""
+        if self.model is Article:
+            return Article.objects.published()
+        return self.model._default_manager.all()
+
+    def is_public(self, page):
+        return getattr(page, "is_public", True)
+
+    def revisions(self, page):
+        """The page's public revisions, newest first."""
+        revisions = page.history.select_related("history_user")
+        if self.model is Article:
+            # A draft's revisions stay private even once the article is published.
+            revisions = revisions.filter(status=Article.Status.PUBLISHED)
+        return revisions.order_by("-history_date", "-history_id")
+
+    @property
+    def derived_fields(self):
+        """Fields worked out from others: never compared between revisions, never edited."""
+        return BOOKKEEPING_FIELDS | {self.html_field}
+
+    def text(self, page):
+        return getattr(page, self.text_field)
+
+    def html(self, page):
+        return getattr(page, self.html_field)
+
+    def ref(self, page):
+        return PageRef(self.name, page.pk)
+
+
+def _person_names(person):
+    # Read fresh: an inline save may just have changed the alternative names.
+    alternatives = person.alternative_names.values_list("name", flat=True)
+    return [person.name, person.hangul_name, *alternatives]
+
+
+_NAMES = {
+    "drama": lambda drama: [drama.title, drama.hangul_title],
+    "person": _person_names,
+    # Only published articles answer to their title: a draft is nobody's link target yet.
+    "article": lambda article: [article.title] if article.is_public else [],
 }
-PAGE_MODELS = tuple(PAGE_TEXT_FIELDS)
+
+PAGE_KINDS = (
+    PageKind(
+        name="drama",
+        segment="dramas",
+        label="Drama",
+        model=Drama,
+        text_field="synopsis",
+        html_field="synopsis_html",
+        list_url_name="dramas:list",
+        shown_fields=("title", "slug", "hangul_title", "network_id", "first_aired"),
+        shown_on=frozenset({"list", "home", "tag_pages", "credits"}),
+        subject_field="title",
+    ),
+    PageKind(
+        name="person",
+        segment="people",
+        label="Person",
+        model=Person,
+        text_field="biography",
+        html_field="biography_html",
+        list_url_name="people:list",
+        shown_fields=("name", "slug", "hangul_name"),
+        shown_on=frozenset({"list", "home", "tag_pages", "credits"}),
+        subject_field="name",
+    ),
+    PageKind(
+        name="article",
+        segment="articles",
+        label="Article",
+        model=Article,
+        text_field="body",
+        html_field="body_html",
+        list_url_name="fanwiki:article_list",
+        shown_fields=("title", "slug", "summary", "status", "published", "body_html"),
+        shown_on=frozenset({"list", "home", "tag_pages", "sidebars"}),
+    ),
+)
+
+KINDS_BY_NAME = {kind.name: kind for kind in PAGE_KINDS}
+KINDS_BY_SEGMENT = {kind.segment: kind for kind in PAGE_KINDS}
+KINDS_BY_MODEL = {kind.model: kind for kind in PAGE_KINDS}
+PAGE_MODELS = tuple(KINDS_BY_MODEL)
 
 
-def page_text(page):
-    return getattr(page, PAGE_TEXT_FIELDS[type(page)][0])
+def kind_of(page_or_model):
+    """The registry entry for a page, or for a page model."""
+    model = page_or_model if isinstance(page_or_model, type) else type(page_or_model)
+    try:
+        return KINDS_BY_MODEL[model]
+    except KeyError:
+        raise TypeError(f"{model.__name__} is not a kind of wiki page") from None
 
 
-def page_is_public(page):
-    return getattr(page, "is_public", True)
+def page_ref(page):
+    return kind_of(page).ref(page)
 
 
-# URL segment -> model, for the routes every kind of page shares (history).
-PAGE_KINDS = {"dramas": Drama, "people": Person, "articles": Article}
+def credited_counterparts(kind_name, pk):
+    """Pages shown in this page's credits, and that show it in theirs: a drama's people, a person's dramas."""
+    if kind_name == "drama":
+        ids = Credit.objects.filter(drama_id=pk).values_list("person_id", flat=True)
+        return {PageRef("person", person_id) for person_id in ids}
+    if kind_name == "person":
+        ids = Credit.objects.filter(person_id=pk).values_list("drama_id", flat=True)
+        return {PageRef("drama", drama_id) for drama_id in ids}
+    return set()
 
 
-def public_pages(model):
-    """The pages of a kind that readers may see: every drama and person, published articles."""
-    if model is Article:
-        return Article.objects.published()
-    return model._default_manager.all()
+def load_pages(refs) -> dict[PageRef, Any]:
+    """The pages named by refs that still exist, one query per kind."""
+    by_kind = {}
+    for ref in refs:
+        by_kind.setdefault(ref.kind, set()).add(ref.pk)
+    pages = {}
+    for kind_name, ids in by_kind.items():
+        kind = KINDS_BY_NAME[kind_name]
+        for page in kind.model._default_manager.filter(pk__in=ids):
+            pages[kind.ref(page)] = page
+    return pages
+
+
+def all_pages(kind) -> QuerySet:
+    """Every page of a kind, public or not, in a stable order for batch work."""
+    return kind.model._default_manager.order_by("pk")

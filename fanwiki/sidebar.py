@@ -18,6 +18,7 @@ def related_articles(page, limit=SIDEBAR_SIZE):
         .annotate(shared_tags=Count("tags"))
         .order_by("-shared_tags", "-published", "title")
     )
-    if isinstance(page, Article):
+    if type(page) is Article:
+        # An article is never related to itself.
         shared = shared.exclude(pk=page.pk)
     return shared.listed()[:limit]

@@ -5,9 +5,8 @@ import unicodedata
 
 from django.contrib.contenttypes.models import ContentType
 
-from dramas.models import Drama
-from fanwiki.models import Article, PageTitle
-from people.models import Person
+from fanwiki.models import PageTitle
+from fanwiki.pages import kind_of
 
 _IGNORED_IN_TITLES = re.compile(r"[\s\-_‐-―]+")
 
@@ -18,26 +17,13 @@ def normalise_title(text):
     return _IGNORED_IN_TITLES.sub("", folded)[:200]
 
 
-def page_names(page):
-    """The display title first, then every other name the page answers to."""
-    if isinstance(page, Drama):
-        return [page.title, page.hangul_title]
-    if isinstance(page, Person):
-        # Reads alternative names fresh: an inline save may just have changed them.
-        alternatives = page.alternative_names.values_list("name", flat=True)
-        return [page.name, page.hangul_name, *alternatives]
-    if isinstance(page, Article):
-        return [page.title] if page.is_public else []
-    raise TypeError(f"{type(page).__name__} is not a wiki page")
-
-
 def sync_page_titles(page):
     """Bring the page's rows in the title index up to date.
 
     Returns the keys whose target appeared, disappeared or moved: pages linking to them need a re-render.
     """
     content_type = ContentType.objects.get_for_model(page)
-    names = page_names(page)
+    names = kind_of(page).names(page)
     display_title = names[0] if names else ""
     wanted = {}
     for name in names:

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path, register_converter
 
 from fanwiki import history, views
 from fanwiki.feeds import LatestArticlesFeed
+from fanwiki.pages import KINDS_BY_SEGMENT
 from fanwiki.sitemaps import SITEMAPS
 
 
@@ -24,13 +25,14 @@ register_converter(TagSlugConverter, "tagslug")
 wiki_patterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="article_list"),
-    path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
+    # Article slugs may be Hangul: an article titled only in Korean still gets a readable URL.
+    re_path(r"^articles/(?P<slug>[-\w]+)/$", views.article_detail, name="article_detail"),
     path("tags/<tagslug:slug>/", views.tag_detail, name="tag_detail"),
     path("search/", views.search, name="search"),
     path("missing/", views.missing_page, name="missing_page"),
 ]
 
-_PAGE = r"^(?P<kind>dramas|people|articles)/(?P<slug>[-a-zA-Z0-9_]+)/history/"
+_PAGE = rf"^(?P<kind>{'|'.join(KINDS_BY_SEGMENT)})/(?P<slug>[-\w]+)/history/"
 history_patterns = [
     re_path(_PAGE + r"$", history.revision_list, name="list"),
     re_path(_PAGE + r"diff/$", history.revision_diff, name="diff"),

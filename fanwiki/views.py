@@ -6,10 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from taggit.models import Tag
 
 from dramas.models import Drama
 from fanwiki.models import Article, PageTitle
+from fanwiki.tagging import public_tags
 from fanwiki.titles import normalise_title
 from people.models import Person
 
@@ -24,7 +24,7 @@ def home(request):
         "dramas": Drama.objects.select_related("network")[:HOME_LIST_SIZE],
         "people": Person.objects.all()[:HOME_LIST_SIZE],
         "latest_articles": Article.objects.published().listed()[:HOME_LIST_SIZE],
-        "tags": Tag.objects.order_by("name")[:60],
+        "tags": public_tags().order_by("name")[:60],
     }
     return render(request, "fanwiki/home.html", context)
 
@@ -42,7 +42,7 @@ def article_detail(request, slug):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(public_tags(), slug=slug)
     articles = Article.objects.published().filter(tags=tag).listed()
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     context = {

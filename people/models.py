@@ -39,10 +39,6 @@ class Person(models.Model):
     def natural_key(self):
         return (self.slug,)
 
-    @property
-    def subject_tag(self):
-        return self.name
-
 
 class AlternativeNameManager(models.Manager):
     def get_by_natural_key(self, person_slug, name):

@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from people.models import Person
@@ -10,26 +9,6 @@ def person_list(request):
 
 
 def person_detail(request, slug):
-    # Credits live in the dramas app; reached by their related name so people imports nothing of ours.
-    credit_model = Person._meta.get_field("credits").related_model
-    person = get_object_or_404(
-        Person.objects.prefetch_related(
-            "alternative_names",
-            "tags",
-            Prefetch(
-                "credits",
-                queryset=credit_model.objects.select_related("drama").order_by(
-                    "-drama__first_aired", "billing_order"
-                ),
-            ),
-        ),
-        slug=slug,
-    )
-    credits = list(person.credits.all())
-    context = {
-        "person": person,
-        "filmography": [c for c in credits if c.kind in credit_model.CAST_KINDS],
-        "crew_credits": [c for c in credits if c.kind in credit_model.CREW_KINDS],
-        "soundtrack": [c for c in credits if c.kind == credit_model.Kind.OST_VOCALIST],
-    }
-    return render(request, "people/person_detail.html", context)
+    # Credits belong to dramas: the template reads them through {% person_credits %}.
+    person = get_object_or_404(Person.objects.prefetch_related("alternative_names", "tags"), slug=slug)
+    return render(request, "people/person_detail.html", {"person": person})

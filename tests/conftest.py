@@ -1,20 +1,28 @@
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 
+from tests.commits import committed
 from tests.factories import make_editor
+
+
+def load_seed():
+    # As in real use, the load commits: links between the fixture's pages resolve after commit.
+    with committed():
+        call_command("loaddata", "seed", verbosity=0)
 
 
 @pytest.fixture
 def seed(db):
     """The wiki as `make run` leaves it: the seed fixture loaded."""
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
 
 
 @pytest.fixture(scope="module")
 def _seed_once(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", "seed", verbosity=0)
+        load_seed()
         yield
         transaction.set_rollback(True)
 
@@ -39,16 +47,18 @@ def editor(db):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def editor_client(editor):
+    """A logged-in editor's own client: the `client` fixture stays an anonymous fan."""
+    editor_client = Client()
+    editor_client.force_login(editor)
+    return editor_client
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rendered Markdown is cached by content; tests must not see each other's renders.
-    from django.core.cache import cache
+@pytest.fixture
+def after_commit(db):
+    """Runs what a write does once its transaction commits (tests run inside one that never does).
 
-    cache.clear()
-    yield
-    cache.clear()
+    with after_commit():
+        page.save()
+    """
+    return committed

@@ -44,7 +44,15 @@ def test_second_editor_is_refused_then_can_save_deliberately(kind, alice, bob):
     url = change_url(page)
     alice_form = alice.get(url)
     bob_form = bob.get(url)
-    assert hidden_base_version(alice_form) == hidden_base_version(bob_form) == 1
+    opened = hidden_base_version(alice_form)
+    assert (
+        hidden_base_version(bob_form)
+        == opened
+        == 1
+        + (
+            kind == "drama"  # adding the drama's credit changed the drama page once more
+        )
+    )
 
     response = alice.post(url, admin_form_data(alice_form, **{text_field: "Text from Alice."}))
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -60,11 +68,11 @@ def test_second_editor_is_refused_then_can_save_deliberately(kind, alice, bob):
     assert "Nothing was saved" in html
     page.refresh_from_db()
     assert getattr(page, text_field) == "Text from Alice."
-    assert page.version == 2
+    assert page.version == opened + 1
     assert page.history.count() == revisions  # the refused save left no trace
     # The redisplayed form is Bob's, now based on the version he has just been shown.
-    assert hidden_base_version(response) == 2
-    assert str(response.context["adminform"].form.data["base_version"]) == "2"
+    assert hidden_base_version(response) == opened + 1
+    assert str(response.context["adminform"].form.data["base_version"]) == str(opened + 1)
 
     retry = admin_form_data(response)
     assert retry[text_field] == "Text from Bob."
@@ -73,7 +81,7 @@ def test_second_editor_is_refused_then_can_save_deliberately(kind, alice, bob):
     assert response.status_code == 302
     page.refresh_from_db()
     assert getattr(page, text_field) == "Text from Bob."
-    assert page.version == 3
+    assert page.version == opened + 2
     latest = page.history.order_by("-history_date", "-history_id").first()
     assert latest.history_user.username == "bob"
 
@@ -176,8 +184,8 @@ def test_adding_a_page_needs_no_base_version(editor_client):
 def test_saving_through_code_bumps_version_by_one_per_save(kind):
     make_page, text_field = PAGES[kind]
     page = make_page()
-    assert page.version == 1
-    for expected in (2, 3, 4):
+    page.refresh_from_db()
+    for expected in (page.version + 1, page.version + 2, page.version + 3):
         setattr(page, text_field, f"Version {expected}.")
         page.save()
         page.refresh_from_db()

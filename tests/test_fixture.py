@@ -112,7 +112,9 @@ def test_seed_loads_both_dramas(seed):
 
 
 def test_seed_loads_queen_of_tears_cast_with_hangul_names_and_characters(seed):
-    cast = Credit.objects.cast().filter(drama__slug="queen-of-tears").select_related("person")
+    cast = Credit.objects.filter(drama__slug="queen-of-tears", kind__in=Credit.CAST_KINDS).select_related(
+        "person"
+    )
     loaded = {credit.person.slug: (credit.person.hangul_name, credit.character) for credit in cast}
     assert loaded == QUEEN_OF_TEARS_CAST
 
@@ -130,7 +132,7 @@ def test_seed_loads_kim_soo_hyun_lead_and_ost_credits(seed):
     kim = Person.objects.get(slug="kim-soo-hyun")
     lead = Credit.objects.get(person=kim, drama__slug="my-love-from-the-star", kind=Credit.Kind.LEAD)
     assert lead.character == "Do Min-joon"
-    ost_dramas = set(kim.credits.soundtrack().values_list("drama__slug", flat=True))
+    ost_dramas = set(kim.credits.filter(kind=Credit.Kind.OST_VOCALIST).values_list("drama__slug", flat=True))
     assert ost_dramas == {"queen-of-tears", "my-love-from-the-star"}
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from dramas.credits import split_credits
 from dramas.models import Drama
 from fanwiki.models import Article
 from people.models import Person
@@ -227,7 +228,7 @@ def test_queen_of_tears_cast_table_links_people_and_names_characters(client, see
     page = parse(get_ok(client, "/dramas/queen-of-tears/"))
     cast = page.find("table", cls="cast-table")
     drama = Drama.objects.get(slug="queen-of-tears")
-    credits = drama.credits.cast().select_related("person")
+    credits = split_credits(drama.credits.select_related("person")).cast
     assert len(credits) == 5
     for credit in credits:
         assert credit.person.get_absolute_url() in cast.hrefs()

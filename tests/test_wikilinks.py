@@ -203,13 +203,14 @@ def test_drama_synopsis_and_person_biography_links_are_rendered(client):
 
 
 @pytest.mark.django_db
-def test_creating_a_target_turns_the_red_link_blue_without_resaving(client):
+def test_creating_a_target_turns_the_red_link_blue_without_resaving(client, after_commit):
     article = make_article("Casting news", body="Filming starts on [[Future Drama]].")
     article.refresh_from_db()
     assert_red(link_with_text(article.body_html, "Future Drama"), "Future Drama")
     revisions, version, updated = article.history.count(), article.version, article.updated
 
-    drama = make_drama("Future Drama")
+    with after_commit():
+        drama = make_drama("Future Drama")
 
     article.refresh_from_db()
     assert_blue(link_with_text(article.body_html, "Future Drama"), drama.get_absolute_url())
@@ -222,12 +223,13 @@ def test_creating_a_target_turns_the_red_link_blue_without_resaving(client):
 
 
 @pytest.mark.django_db
-def test_deleting_the_target_turns_the_link_red_again(client):
+def test_deleting_the_target_turns_the_link_red_again(client, after_commit):
     drama = make_drama("Future Drama")
     article = make_article("Casting news", body="Filming starts on [[Future Drama]].")
     revisions, version = article.history.count(), article.version
 
-    drama.delete()
+    with after_commit():
+        drama.delete()
 
     article.refresh_from_db()
     assert_red(link_with_text(article.body_html, "Future Drama"), "Future Drama")
@@ -238,12 +240,13 @@ def test_deleting_the_target_turns_the_link_red_again(client):
 
 
 @pytest.mark.django_db
-def test_renaming_a_target_moves_its_links():
+def test_renaming_a_target_moves_its_links(after_commit):
     drama = make_drama("Working Title")
     article = make_article("News", body="[[Working Title]] is now [[Final Title]].")
 
     drama.title = "Final Title"
-    drama.save()
+    with after_commit():
+        drama.save()
 
     article.refresh_from_db()
     assert_red(link_with_text(article.body_html, "Working Title"), "Working Title")
@@ -251,12 +254,13 @@ def test_renaming_a_target_moves_its_links():
 
 
 @pytest.mark.django_db
-def test_a_new_slug_moves_the_links_that_point_at_the_page(client):
+def test_a_new_slug_moves_the_links_that_point_at_the_page(client, after_commit):
     drama = make_drama("Queen of Tears", slug="queen-of-tears-draft-slug")
     article = make_article("News", body="Watch [[Queen of Tears]] tonight.")
 
     drama.slug = "queen-of-tears"
-    drama.save()
+    with after_commit():
+        drama.save()
 
     article.refresh_from_db()
     assert_blue(link_with_text(article.body_html, "Queen of Tears"), "/dramas/queen-of-tears/")
@@ -265,9 +269,10 @@ def test_a_new_slug_moves_the_links_that_point_at_the_page(client):
 
 
 @pytest.mark.django_db
-def test_person_page_re_renders_when_a_drama_it_links_to_appears():
+def test_person_page_re_renders_when_a_drama_it_links_to_appears(after_commit):
     person = make_person("Kim Soo-hyun", biography="Next: [[Future Drama]].")
-    drama = make_drama("Future Drama")
+    with after_commit():
+        drama = make_drama("Future Drama")
     person.refresh_from_db()
     assert_blue(link_with_text(person.biography_html, "Future Drama"), drama.get_absolute_url())
     assert person.history.count() == 1
@@ -275,9 +280,10 @@ def test_person_page_re_renders_when_a_drama_it_links_to_appears():
 
 
 @pytest.mark.django_db
-def test_drama_synopsis_re_renders_when_a_person_it_links_to_appears():
+def test_drama_synopsis_re_renders_when_a_person_it_links_to_appears(after_commit):
     drama = make_drama("Queen of Tears", synopsis="Starring [[Kim Soo-hyun]].")
-    person = make_person("Kim Soo-hyun")
+    with after_commit():
+        person = make_person("Kim Soo-hyun")
     drama.refresh_from_db()
     assert_blue(link_with_text(drama.synopsis_html, "Kim Soo-hyun"), person.get_absolute_url())
     assert drama.history.count() == 1
@@ -285,27 +291,29 @@ def test_drama_synopsis_re_renders_when_a_person_it_links_to_appears():
 
 
 @pytest.mark.django_db
-def test_adding_an_alternative_name_makes_links_to_that_spelling_resolve():
+def test_adding_an_alternative_name_makes_links_to_that_spelling_resolve(after_commit):
     person = make_person("Park Seong-hoon")
     article = make_article("News", body="[[Park Sung-hoon]] joins the cast.")
     article.refresh_from_db()
     assert_red(link_with_text(article.body_html, "Park Sung-hoon"), "Park Sung-hoon")
     revisions, version = article.history.count(), article.version
 
-    alternative = AlternativeName.objects.create(person=person, name="Park Sung-hoon")
+    with after_commit():
+        alternative = AlternativeName.objects.create(person=person, name="Park Sung-hoon")
 
     article.refresh_from_db()
     assert_blue(link_with_text(article.body_html, "Park Sung-hoon"), person.get_absolute_url())
     assert (article.history.count(), article.version) == (revisions, version)
 
-    alternative.delete()
+    with after_commit():
+        alternative.delete()
 
     article.refresh_from_db()
     assert_red(link_with_text(article.body_html, "Park Sung-hoon"), "Park Sung-hoon")
 
 
 @pytest.mark.django_db
-def test_a_draft_article_becomes_a_link_target_when_published():
+def test_a_draft_article_becomes_a_link_target_when_published(after_commit):
     draft = make_article("Big reveal", status=Article.Status.DRAFT, body="Soon.")
     linking = make_article("Teaser", body="Read [[Big reveal]].")
     linking.refresh_from_db()
@@ -313,14 +321,16 @@ def test_a_draft_article_becomes_a_link_target_when_published():
     revisions, version = linking.history.count(), linking.version
 
     draft.status = Article.Status.PUBLISHED
-    draft.save()
+    with after_commit():
+        draft.save()
 
     linking.refresh_from_db()
     assert_blue(link_with_text(linking.body_html, "Big reveal"), draft.get_absolute_url())
     assert (linking.history.count(), linking.version) == (revisions, version)
 
     draft.status = Article.Status.DRAFT
-    draft.save()
+    with after_commit():
+        draft.save()
 
     linking.refresh_from_db()
     assert_red(link_with_text(linking.body_html, "Big reveal"), "Big reveal")

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from fanwiki.links import pages_linking_to
-from fanwiki.pages import PAGE_TEXT_FIELDS
+from fanwiki.pages import kind_of
 from fanwiki.sidebar import related_articles
 
 register = template.Library()
@@ -14,7 +14,13 @@ register = template.Library()
 @register.simple_tag
 def page_body(page):
     """The page's rendered Markdown; sanitized when it was saved."""
-    return mark_safe(getattr(page, PAGE_TEXT_FIELDS[type(page)][1]))  # noqa: S308
+    return mark_safe(kind_of(page).html(page))  # noqa: S308
+
+
+@register.simple_tag
+def page_kind(page):
+    """The page's entry in the page registry: its URL segment, label and list URL name."""
+    return kind_of(page)
 
 
 @register.inclusion_tag("includes/related_articles.html")
