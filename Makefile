@@ -1,14 +1,15 @@
-# FanWiki: `make run` to serve the wiki locally, `make test` to check it.
+# FanWiki: `make run` to serve the wiki locally, `make test` to check it, `make serve` in production.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fanwiki
 
-.PHONY: help install install-dev migrate seed run test test-postgres lint format bench clean
+.PHONY: help install install-dev migrate seed run serve test test-postgres lint format bench clean
 
 help:
-	@echo "make run            install, migrate, load the seed, serve on http://$(HOST)/"
+	@echo "make run            install, migrate, load the seed, serve on http://$(HOST)/ (debug on)"
+	@echo "make serve          production: migrate, collectstatic, gunicorn (see README, Production)"
 	@echo "make test           run linters and the whole test suite (SQLite)"
 	@echo "make test-postgres  the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint | format  ruff check / ruff format"
@@ -28,6 +29,9 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Debug is on only where a developer asks for it: the local server and its database steps.
+migrate seed run: export DJANGO_DEBUG = 1
+
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
@@ -39,6 +43,13 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver $(HOST)
 
+# Reads its settings from the environment (README, Production); gunicorn takes over the process,
+# so `kill -HUP` on its pid reloads it gracefully.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,7 +59,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 test: install-dev lint
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
 test-postgres: install-dev

@@ -10,7 +10,7 @@ class FanwikiConfig(AppConfig):
         from taggit.models import Tag
 
         from dramas.models import Credit
-        from fanwiki import signals
+        from fanwiki import checks, signals  # noqa: F401 (checks registers the system checks)
         from fanwiki.pages import PAGE_MODELS
         from people.models import AlternativeName
 

@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from fanwiki.models import Article
 
@@ -22,7 +23,8 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary
+        # Atom says <summary type="html">: readers render it as HTML, and a summary is plain text.
+        return escape(article.summary)
 
     def item_pubdate(self, article):
         return article.published

@@ -2,14 +2,19 @@
 
 Python-Markdown with the wiki-link extension, then the nh3 allow-list
 sanitizer. Results are cached by the text and by where its links lead, so a
-link target appearing or disappearing gives a fresh render.
+link target appearing or disappearing gives a fresh render. Stored HTML goes
+through sanitize_html again on its way out (fanwiki/templatetags/wiki.py), so
+it is never trusted beyond the sanitizer of today.
 """
 
 import hashlib
 import json
+import re
 from functools import cache as cached_forever
+from html import unescape
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -34,7 +39,13 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_CLASSES = {"a": {"wikilink", "redlink"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_REL = {"nofollow", "noopener", "noreferrer"}
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+# A link that leaves the site: no endorsement for search engines, no window.opener for the target.
+EXTERNAL_REL = ["nofollow", "ugc", "noopener"]
+# "extra" without attr_list: editors set no attributes ({: href=... } would dress an outside link
+# as a wiki link).
+MARKDOWN_EXTENSIONS = [
+    "abbr", "def_list", "fenced_code", "footnotes", "md_in_html", "tables", "sane_lists", "smarty",
+]  # fmt: skip
 CACHE_SECONDS = 60 * 60 * 24
 
 
@@ -45,8 +56,39 @@ def _keep_safe_rel(element, attribute, value):
     return value
 
 
+# nh3 writes every attribute as name="value" with any '"' escaped, so this matches its <a> tags exactly.
+_LINK_TAG_RE = re.compile(r'<a((?:\s+[\w-]+="[^"]*")*)\s*>')
+_ATTRIBUTE_RE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def _link_destination(href):
+    """ "site" for a path on this site, "external" for one that leaves it, "other" (#note, page.html)."""
+    # Browsers drop tabs and newlines in URLs and read "\" as "/": "/\evil.example" leaves the site.
+    url = re.sub(r"[\t\n\r]", "", unescape(href or "")).strip().replace("\\", "/")
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # e.g. a broken IPv6 host: not ours either way
+        return "external"
+    if scheme or url.startswith("//"):
+        return "external"
+    return "site" if url.startswith("/") else "other"
+
+
+def _mark_link(match):
+    attributes = dict(_ATTRIBUTE_RE.findall(match.group(1)))
+    destination = _link_destination(attributes.get("href"))
+    if destination != "site":
+        # Only the wiki's own links look like wiki links.
+        attributes.pop("class", None)
+    if destination == "external":
+        kept = [token for token in attributes.get("rel", "").split() if token not in EXTERNAL_REL]
+        attributes["rel"] = " ".join([*EXTERNAL_REL, *kept])
+    return "<a" + "".join(f' {name}="{value}"' for name, value in attributes.items()) + ">"
+
+
 def sanitize_html(html):
-    return nh3.clean(
+    """Allow-listed tags and attributes only; outside links marked, wiki-link classes on wiki links only."""
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -56,6 +98,7 @@ def sanitize_html(html):
         link_rel=None,
         strip_comments=True,
     )
+    return _LINK_TAG_RE.sub(_mark_link, cleaned)
 
 
 # Our own parts of the pipeline: a change to any of them changes every rendering.

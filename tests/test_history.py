@@ -142,7 +142,7 @@ def test_credit_added_in_the_drama_admin_is_recorded_and_listed(client, editor, 
     assert (record.history_type, record.history_user) == ("+", editor)
     html = text(client.get(history_url(drama)))
     assert "Changes to the cast and crew" in html
-    assert re.search(r"Created: Kim Soo-hyun, Lead as Baek Hyun-woo\s*<span[^>]*>by editor</span>", html)
+    assert re.search(r"Created: Kim Soo-hyun, Lead as Baek Hyun-woo\s*<span[^>]*>by an editor</span>", html)
 
 
 # The public revision list -----------------------------------------------------------------------
@@ -164,7 +164,7 @@ def test_history_page_lists_revisions_with_editor_and_summary(kind, client, edit
     items = re.findall(r'<li class="revision">(.*?)</li>', html, re.S)
     assert len(items) == 2
     newest, oldest = items
-    assert '<span class="revision__who">editor</span>' in newest
+    assert '<span class="revision__who">an editor</span>' in newest  # never the login name
     assert "“Add cast notes”" in newest
     assert '<span class="revision__who">maintenance</span>' in oldest  # saved by code, no user
     for record in revisions(page):
@@ -201,7 +201,7 @@ def test_revision_page_shows_the_old_text_and_old_title(client, editor, editor_c
     html = text(client.get(history_url(article, f"{second.history_id}/")))
     assert "<h1>New headline</h1>" in html
     assert "The new text." in html
-    assert "by editor (“Rewrite”)" in html
+    assert "by an editor (“Rewrite”)" in html
 
 
 @pytest.mark.django_db

@@ -155,7 +155,7 @@ def test_revert_shows_in_the_public_history(client, editor_client):
 
     html = unescape(client.get(f"/articles/{article.slug}/history/").content.decode())
     newest = re.findall(r'<li class="revision">(.*?)</li>', html, re.S)[0]
-    assert '<span class="revision__who">editor</span>' in newest
+    assert '<span class="revision__who">an editor</span>' in newest
     assert "Reverted" in newest
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from fanwiki.links import pages_linking_to
+from fanwiki.markup import sanitize_html
 from fanwiki.pages import kind_of
 from fanwiki.sidebar import related_articles
 
@@ -13,14 +14,28 @@ register = template.Library()
 
 @register.simple_tag
 def page_body(page):
-    """The page's rendered Markdown; sanitized when it was saved."""
-    return mark_safe(kind_of(page).html(page))  # noqa: S308
+    """The page's rendered Markdown, sanitized when it was saved and again now."""
+    return sanitized(kind_of(page).html(page))
 
 
 @register.simple_tag
 def page_kind(page):
     """The page's entry in the page registry: its URL segment, label and list URL name."""
     return kind_of(page)
+
+
+@register.filter
+def sanitized(html):
+    """Stored HTML through today's sanitizer: it was made by an older one, perhaps."""
+    return mark_safe(sanitize_html(html or ""))  # noqa: S308
+
+
+@register.filter
+def editor_name(user):
+    """How the public history names who saved a revision: never a login name."""
+    if user is None:
+        return "maintenance"
+    return user.get_full_name() or "an editor"
 
 
 @register.inclusion_tag("includes/related_articles.html")
