@@ -51,6 +51,12 @@ class PageKind:
     # The field whose value is the page's own subject tag, for kinds that carry one.
     subject_field: str | None = None
 
+    def shown_value(self, field_name, value):
+        """A shown field's value as other pages see it: of an article's HTML, only whether it is a stub."""
+        if field_name == self.html_field:
+            return bool(value)
+        return value
+
     def names(self, page):
         """The display title first, then every other name the page answers to in a [[link]]."""
         return _NAMES[self.name](page)
@@ -86,10 +92,13 @@ class PageKind:
     def ref(self, page):
         return PageRef(self.name, page.pk)
 
+    def ref_for(self, pk):
+        return PageRef(self.name, pk)
+
 
 def _person_names(person):
-    # Read fresh: an inline save may just have changed the alternative names.
-    alternatives = person.alternative_names.values_list("name", flat=True)
+    # A fresh query unless prefetched (batch work): an inline save may just have changed them.
+    alternatives = [alternative.name for alternative in person.alternative_names.all()]
     return [person.name, person.hangul_name, *alternatives]
 
 
@@ -133,6 +142,7 @@ PAGE_KINDS = (
         text_field="body",
         html_field="body_html",
         list_url_name="fanwiki:article_list",
+        # Lists mark stubs, so whether the body renders to anything is shown too.
         shown_fields=("title", "slug", "summary", "status", "published", "body_html"),
         shown_on=frozenset({"list", "home", "tag_pages", "sidebars"}),
     ),
@@ -182,5 +192,8 @@ def load_pages(refs) -> dict[PageRef, Any]:
 
 
 def all_pages(kind) -> QuerySet:
-    """Every page of a kind, public or not, in a stable order for batch work."""
-    return kind.model._default_manager.order_by("pk")
+    """Every page of a kind, public or not, in a stable order for batch work, with what names() reads."""
+    pages = kind.model._default_manager.order_by("pk")
+    if kind.name == "person":
+        pages = pages.prefetch_related("alternative_names")
+    return pages

@@ -58,7 +58,9 @@ def index_page(sender, instance, raw=False, update_fields=None, **kwargs):
         setattr(instance, kind.html_field, html)
         sender._default_manager.filter(pk=instance.pk).update(**{kind.html_field: html})
     shown_changed = stored is None or any(
-        stored[name] != getattr(instance, _attname(sender, name)) for name in kind.shown_fields
+        kind.shown_value(name, stored[name])
+        != kind.shown_value(name, getattr(instance, _attname(sender, name)))
+        for name in kind.shown_fields
     )
     tag_ids = _tag_ids(instance)
     pages = {kind.ref(instance)}
@@ -155,9 +157,13 @@ def _tagged_kind(through_model):
 
 
 def _announce_tagging(kind, page_pk, tag_ids):
-    # The tag list of the page changes, and so do the tag pages and sidebars that now (or no longer) show it.
-    keys = {"tags", "home"} | keys_for_page(kind, page_pk, tag_ids)
-    # The page's own sidebar reads its tags, so its own page changes in any case.
+    # The page's tag list and its own sidebar change; so do the tags in use (home lists them),
+    # and the tag pages and sidebars that now, or no longer, show the page.
+    keys = {"tags", "home"}
+    if "tag_pages" in kind.shown_on:
+        keys.update(f"tag:{tag_id}" for tag_id in tag_ids)
+    if "sidebars" in kind.shown_on:
+        keys.update(f"sidebar:{tag_id}" for tag_id in tag_ids)
     announce(pages={PageRef(kind.name, page_pk)}, keys=keys)
 
 

@@ -17,37 +17,43 @@ def normalise_title(text):
     return _IGNORED_IN_TITLES.sub("", folded)[:200]
 
 
+def title_rows(page):
+    """{key: (display title, url)}: the rows the page should have in the title index."""
+    names = kind_of(page).names(page)
+    display_title = names[0] if names else ""
+    url = page.get_absolute_url()
+    rows = {}
+    for name in names:
+        key = normalise_title(name or "")
+        if key and key not in rows:
+            rows[key] = (display_title, url)
+    return rows
+
+
 def sync_page_titles(page):
     """Bring the page's rows in the title index up to date.
 
     Returns the keys whose target appeared, disappeared or moved: pages linking to them need a re-render.
     """
     content_type = ContentType.objects.get_for_model(page)
-    names = kind_of(page).names(page)
-    display_title = names[0] if names else ""
-    wanted = {}
-    for name in names:
-        key = normalise_title(name or "")
-        if key and key not in wanted:
-            wanted[key] = name
+    wanted = title_rows(page)
     existing = {
         row.key: row for row in PageTitle.objects.filter(content_type=content_type, object_id=page.pk)
     }
     stale = set(existing) - set(wanted)
     if stale:
         PageTitle.objects.filter(content_type=content_type, object_id=page.pk, key__in=stale).delete()
-    url = page.get_absolute_url()
     changed = set(stale)
-    for key in wanted:
+    for key, (title, url) in wanted.items():
         row = existing.get(key)
         if row is None:
             PageTitle.objects.create(
-                key=key, title=display_title, url=url, content_type=content_type, object_id=page.pk
+                key=key, title=title, url=url, content_type=content_type, object_id=page.pk
             )
             changed.add(key)
-        elif (row.title, row.url) != (display_title, url):
+        elif (row.title, row.url) != (title, url):
             # A new slug or title: links to this page elsewhere hold the old ones in their HTML.
-            row.title, row.url = display_title, url
+            row.title, row.url = title, url
             row.save(update_fields=["title", "url"])
             changed.add(key)
     return changed

@@ -32,10 +32,14 @@ class WikiPageForm(forms.ModelForm):
             # A revert starts from an old revision but is applied on top of the latest one.
             self.fields["base_version"].initial = self._stored_version(lock=False)
         else:
-            self.fields["base_version"].initial = self.instance.version
+            self.fields["base_version"].initial = self._stored_version(lock=False)
+
+    def versioned_rows(self):
+        """The row whose version this form guards: the page itself."""
+        return type(self.instance)._default_manager.filter(pk=self.instance.pk)
 
     def _stored_version(self, lock):
-        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        rows = self.versioned_rows()
         if lock:
             # Holds the row until the save commits, so a second editor's check waits and sees it.
             rows = rows.select_for_update()
@@ -98,3 +102,15 @@ class WikiPageAdmin(SimpleHistoryAdmin):
             summary = f"Reverted to revision {request.reverting_to_revision}"
         obj._change_reason = summary
         super().save_model(request, obj, form, change)
+
+
+class CreditForm(WikiPageForm):
+    """A credit is part of its drama's page: its form guards the drama's version.
+
+    So a credit edited here and the same credit edited in the drama's inline
+    cannot silently overwrite each other.
+    """
+
+    def versioned_rows(self):
+        drama_model = type(self.instance)._meta.get_field("drama").related_model
+        return drama_model._default_manager.filter(pk=self.instance.drama_id)

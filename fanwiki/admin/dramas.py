@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dramas.models import Credit, Drama, Network
-from fanwiki.admin.conflicts import WikiPageAdmin
+from fanwiki.admin.conflicts import CreditForm, WikiPageAdmin
 
 
 @admin.register(Network)
@@ -39,6 +39,7 @@ class DramaAdmin(WikiPageAdmin):
 
 @admin.register(Credit)
 class CreditAdmin(SimpleHistoryAdmin):
+    form = CreditForm
     list_display = ["person", "drama", "kind", "character", "billing_order"]
     list_filter = ["kind", "drama"]
     search_fields = ["person__name", "drama__title", "character"]
