@@ -50,6 +50,8 @@ class PageKind:
     shown_on: frozenset[str] = field(default_factory=frozenset)
     # The field whose value is the page's own subject tag, for kinds that carry one.
     subject_field: str | None = None
+    # The field holding the page's display title.
+    title_field: str = "title"
 
     def shown_value(self, field_name, value):
         """A shown field's value as other pages see it: of an article's HTML, only whether it is a stub."""
@@ -70,12 +72,17 @@ class PageKind:
     def is_public(self, page):
         return getattr(page, "is_public", True)
 
-    def revisions(self, page):
-        """The page's public revisions, newest first."""
-        revisions = page.history.select_related("history_user")
+    def public_revisions(self):
+        """Every public revision of every page of this kind, in no particular order."""
+        revisions = self.model.history.all()
         if self.model is Article:
             # A draft's revisions stay private even once the article is published.
             revisions = revisions.filter(status=Article.Status.PUBLISHED)
+        return revisions
+
+    def revisions(self, page):
+        """The page's public revisions, newest first."""
+        revisions = self.public_revisions().filter(id=page.pk).select_related("history_user")
         return revisions.order_by("-history_date", "-history_id")
 
     @property
@@ -133,6 +140,7 @@ PAGE_KINDS = (
         shown_fields=("name", "slug", "hangul_name"),
         shown_on=frozenset({"list", "home", "tag_pages", "credits"}),
         subject_field="name",
+        title_field="name",
     ),
     PageKind(
         name="article",

@@ -13,14 +13,12 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from fanwiki.changes import announce, keys_for_page
+from fanwiki.fixtures import import_reason
 from fanwiki.links import drop_links, record_links
 from fanwiki.markup import render_markdown
 from fanwiki.pages import KINDS_BY_MODEL, PageRef, credited_counterparts, kind_of
 from fanwiki.tagging import subject_tag_name
 from fanwiki.titles import drop_page_titles, sync_page_titles
-
-FIXTURE_REVISION_REASON = "Loaded from a fixture"
-
 
 # Pages
 
@@ -236,4 +234,4 @@ def record_loaded_revision(sender, instance, raw=False, **kwargs):
     fields = [f.attname for f in sender._meta.concrete_fields if f.name not in not_compared]
     if latest is not None and all(getattr(latest, f) == getattr(instance, f) for f in fields):
         return
-    sender.history.bulk_history_create([instance], default_change_reason=FIXTURE_REVISION_REASON)
+    sender.history.bulk_history_create([instance], default_change_reason=import_reason())

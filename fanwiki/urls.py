@@ -5,6 +5,7 @@ from django.urls import include, path, re_path, register_converter
 from fanwiki import history, views
 from fanwiki.feeds import LatestArticlesFeed
 from fanwiki.pages import KINDS_BY_SEGMENT
+from fanwiki.recent_changes import RecentChangesFeed, recent_changes_view
 from fanwiki.sitemaps import SITEMAPS
 
 
@@ -30,6 +31,7 @@ wiki_patterns = [
     path("tags/<tagslug:slug>/", views.tag_detail, name="tag_detail"),
     path("search/", views.search, name="search"),
     path("missing/", views.missing_page, name="missing_page"),
+    path("recent-changes/", recent_changes_view, name="recent_changes"),
 ]
 
 _PAGE = rf"^(?P<kind>{'|'.join(KINDS_BY_SEGMENT)})/(?P<slug>[-\w]+)/history/"
@@ -47,6 +49,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Machine-readable endpoints, outside the namespaces of HTML pages.
     path("feeds/articles/", LatestArticlesFeed(), name="article_feed"),
+    path("feeds/recent-changes/", RecentChangesFeed(), name="recent_changes_feed"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

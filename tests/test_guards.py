@@ -52,6 +52,7 @@ def kwargs_for(name):
         "fanwiki:tag_detail": [{"slug": "queen-of-tears"}, {"slug": "ost"}],
         "fanwiki:search": [{}],
         "fanwiki:missing_page": [{}],
+        "fanwiki:recent_changes": [{}],
         "dramas:list": [{}],
         "dramas:detail": [{"slug": "queen-of-tears"}, {"slug": "my-love-from-the-star"}],
         "people:list": [{}],

@@ -382,11 +382,13 @@ def test_loading_the_seed_gives_each_page_one_first_revision(client, seed):
         assert objects
         for obj in objects:
             (record,) = obj.history.all()
-            assert record.history_change_reason == "Loaded from a fixture"
+            assert record.history_change_reason == "Imported from the seed"
             assert record.history_user is None
 
     html = text(client.get("/dramas/queen-of-tears/history/"))
-    assert "“Loaded from a fixture”" in html
+    assert "“Imported from the seed”" in html
+    assert '<span class="revision__who">import</span>' in html
+    assert "maintenance" not in html  # a loaded revision says what made it
     assert "Changes to the cast and crew" in html
 
 
@@ -407,8 +409,8 @@ def test_reloading_the_seed_over_an_edit_is_recorded(seed):
     drama.refresh_from_db()
     assert drama.synopsis == original
     assert [r.history_change_reason for r in revisions(drama)] == [
-        "Loaded from a fixture",
+        "Imported from the seed",
         None,
-        "Loaded from a fixture",
+        "Imported from the seed",
     ]
     assert Drama.objects.get(slug="my-love-from-the-star").history.count() == 1

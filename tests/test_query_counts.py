@@ -36,6 +36,9 @@ PAGES = {
     "credit change for its person",
     "/people/kim-soo-hyun/history/": "a query per revision for its editor or previous revision",
     f"/articles/{OST_ARTICLE}/history/": "a query per revision for its editor or previous revision",
+    "/recent-changes/": "a query per kind of page, or per change for its editor, page or previous revision",
+    "/recent-changes/?kind=person": "a query per change for its editor, page or previous revision",
+    "/feeds/recent-changes/": "a query per kind, or per change for its editor, page or previous revision",
 }
 
 GROWTH = 10

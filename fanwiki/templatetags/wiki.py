@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from fanwiki import editors
 from fanwiki.links import pages_linking_to
 from fanwiki.markup import sanitize_html
 from fanwiki.pages import kind_of
@@ -32,10 +33,14 @@ def sanitized(html):
 
 @register.filter
 def editor_name(user):
-    """How the public history names who saved a revision: never a login name."""
-    if user is None:
-        return "maintenance"
-    return user.get_full_name() or "an editor"
+    """How public pages name a user: never a login name."""
+    return editors.editor_name(user)
+
+
+@register.filter
+def revision_author(record):
+    """Who made a revision: an editor's name, "import" for a loaded fixture, or "maintenance"."""
+    return editors.revision_author(record)
 
 
 @register.inclusion_tag("includes/related_articles.html")
