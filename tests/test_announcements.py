@@ -169,3 +169,26 @@ def test_loading_the_seed_announces_every_seeded_page(db, announced, after_commi
     expected |= {PageRef("person", pk) for pk in Person.objects.values_list("pk", flat=True)}
     expected |= {PageRef("article", pk) for pk in Article.objects.values_list("pk", flat=True)}
     assert announced.pages == expected
+
+
+def test_a_rename_linked_from_many_pages_finishes_after_the_response(after_commit, monkeypatch):
+    from django.core.signals import request_finished
+
+    from fanwiki import links
+
+    monkeypatch.setattr(links, "RERENDER_BATCH_SIZE", 2)
+    with after_commit():
+        linking = [make_article(f"Review {n}", body="[[Future Drama]]") for n in range(5)]
+    monkeypatch.setattr(links._queue, "in_request", True)
+    with after_commit():
+        make_drama("Future Drama")
+
+    def blue_count():
+        bodies = type(linking[0]).objects.filter(pk__in=[a.pk for a in linking]).values_list("body_html")
+        return sum('class="wikilink"' in body for (body,) in bodies)
+
+    # During the request only the first batch was done; the editor's response is not held up.
+    assert blue_count() == 2
+    with after_commit():
+        request_finished.send(sender=None)
+    assert blue_count() == 5
