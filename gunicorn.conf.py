@@ -29,8 +29,8 @@ control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-# The proxy's X-Forwarded-For beside the peer address, and the time taken in milliseconds.
-access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+# The proxy's X-Forwarded-For beside the peer address, the time taken in milliseconds, the worker's <pid>.
+access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %(p)s'
 
 
 def post_worker_init(worker):

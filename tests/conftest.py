@@ -62,3 +62,14 @@ def after_commit(db):
         page.save()
     """
     return committed
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT as `make serve` fills it: collectstatic with the production storage, run once."""
+    from tests.production import clean_environment, manage
+
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    env = clean_environment(DJANGO_SECRET_KEY="collectstatic-" + "k3Y" * 16, DJANGO_STATIC_ROOT=static_root)
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    return static_root
