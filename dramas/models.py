@@ -43,7 +43,9 @@ class Drama(models.Model):
     broadcast_days = models.CharField(max_length=40, blank=True, help_text='e.g. "Sat-Sun".')
     streaming = models.CharField(max_length=120, blank=True, help_text="Where else it streams, e.g. Netflix.")
     synopsis = models.TextField(
-        blank=True, help_text="Markdown. Link pages with [[Title]] or [[Title|label]]."
+        blank=True,
+        max_length=20_000,
+        help_text="Markdown. Link pages with [[Title]] or [[Title|label]]. At most 20,000 characters.",
     )
     synopsis_html = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -1,16 +1,23 @@
 """Public page history: the list of revisions, one revision as it was, and diffs."""
 
+import hashlib
+import logging
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from dramas.models import Credit
-from fanwiki.diffs import changed_fields, diff_text
+from fanwiki.diffs import changed_fields, compare_texts
 from fanwiki.pages import KINDS_BY_SEGMENT, kind_of
 
 REVISIONS_PER_PAGE = 50
 MAX_REVISION_ID = 2**31 - 1
+DIFF_CACHE_SECONDS = 60 * 60 * 24 * 7
+
+logger = logging.getLogger(__name__)
 
 
 def _page_or_404(kind, slug):
@@ -78,7 +85,7 @@ def revision_diff(request, kind, slug):
     else:
         latest_two = list(revisions[:2])
         pair = latest_two[::-1] if len(latest_two) == 2 else [None, None]
-    context = {"page": page, "kind": kind, "old": None, "new": None, "lines": [], "fields": []}
+    context = {"page": page, "kind": kind, "old": None, "new": None, "lines": [], "notes": [], "fields": []}
     old, new = pair
     if old is not None and new is not None:
         if old.history_date > new.history_date:
@@ -90,10 +97,31 @@ def revision_diff(request, kind, slug):
             for field in type(page)._meta.concrete_fields
             if field.name not in page_kind.derived_fields | {text_field}
         ]
+        text_diff = _cached_text_diff(old, new, text_field)
         context.update(
             old=old,
             new=new,
-            lines=diff_text(getattr(old, text_field), getattr(new, text_field)),
+            lines=text_diff.lines,
+            notes=text_diff.notes,
             fields=changed_fields(old, new, compared),
         )
     return render(request, "fanwiki/revision_diff.html", context)
+
+
+def _cached_text_diff(old, new, text_field):
+    """compare_texts() of two revisions, cached by the revision pair (and their text, for restored wikis)."""
+    old_text, new_text = getattr(old, text_field) or "", getattr(new, text_field) or ""
+    digest = hashlib.sha256(f"{old_text}\x00{new_text}".encode("utf-8", "surrogatepass")).hexdigest()
+    key = f"diff:v1:{old._meta.label_lower}:{old.history_id}:{new.history_id}:{digest[:32]}"
+    try:
+        text_diff = cache.get(key)
+    except Exception:  # the cache only saves work: when it is down, the diff is computed here
+        logger.warning("Cache unavailable for a revision diff", exc_info=True)
+        return compare_texts(old_text, new_text)
+    if text_diff is None:
+        text_diff = compare_texts(old_text, new_text)
+        try:
+            cache.set(key, text_diff, DIFF_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Cache unavailable for a revision diff", exc_info=True)
+    return text_diff

@@ -43,7 +43,11 @@ class Article(models.Model):
     )
     body = models.TextField(
         blank=True,
-        help_text="Markdown. Link pages with [[Title]] or [[Title|label]]. Leave empty for a stub.",
+        max_length=50_000,
+        help_text=(
+            "Markdown. Link pages with [[Title]] or [[Title|label]]. Leave empty for a stub. "
+            "At most 50,000 characters."
+        ),
     )
     body_html = models.TextField(blank=True, editable=False)
     source_outlet = models.CharField(

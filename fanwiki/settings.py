@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "fanwiki.headers.PermissionsAndResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fanwiki.headers.ContentSecurityPolicyMiddleware",
+    # Below the header middlewares, so its 400 page carries their headers too.
+    "fanwiki.request_limits.QueryStringLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,6 +205,15 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Bounded work per request (docs/reliability.md). Bigger bodies get the 400 page.
+# The largest real form: a drama with 200 credit rows of 9 fields each, plus its own fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+# The longest text field (50,000 characters) posted as percent-encoded Hangul is 450 KB; the
+# rest of a form is small beside it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# No form of the wiki takes files.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from dramas.models import Drama
 from fanwiki.models import Article, PageTitle
+from fanwiki.pages import PAGE_KINDS
 from fanwiki.tagging import public_tags
 from fanwiki.titles import normalise_title
 from people.models import Person
@@ -92,10 +93,14 @@ def missing_page(request):
 
 
 def robots_txt(request):
+    # History, revisions and diffs are many pages per article, each costly to build and of no use
+    # in a search engine ("*" is in RFC 9309 and honoured by the major crawlers).
+    history = [f"Disallow: /{kind.segment}/*/history/" for kind in PAGE_KINDS]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /missing/",
+        *history,
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         "",
     ]

@@ -15,7 +15,9 @@ class Person(models.Model):
     slug = models.SlugField(max_length=120, unique=True, help_text="Romanised ASCII; part of the URL.")
     hangul_name = models.CharField(max_length=60, blank=True, help_text="Name in Hangul, e.g. 김수현.")
     biography = models.TextField(
-        blank=True, help_text="Markdown. Link pages with [[Title]] or [[Title|label]]."
+        blank=True,
+        max_length=20_000,
+        help_text="Markdown. Link pages with [[Title]] or [[Title|label]]. At most 20,000 characters.",
     )
     biography_html = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
