@@ -201,7 +201,8 @@ def _replaced(old_lines, new_lines, word_budget):
 
     Returns the lines and whether any pair was left without word-level marking.
     """
-    whole = [DiffLine("removed", text) for text in old_lines] + [DiffLine("added", text) for text in new_lines]
+    whole = [DiffLine("removed", text) for text in old_lines]
+    whole += [DiffLine("added", text) for text in new_lines]
     if len(old_lines) != len(new_lines):
         return whole, False
     if word_budget is None or sum(map(len, old_lines)) + sum(map(len, new_lines)) > WORD_DIFF_MAX_CHARS:

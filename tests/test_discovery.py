@@ -1,5 +1,6 @@
 """How search engines and feed readers find the wiki: sitemap.xml, the Atom feed, robots.txt."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -56,6 +57,33 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     body = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in body
     assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def disallowed(robots_txt, path):
+    """Whether a Disallow rule for all agents matches path, as RFC 9309 reads "*" and "$"."""
+    for line in robots_txt.splitlines():
+        field, _, value = line.partition(":")
+        if field.strip().lower() != "disallow" or not value.strip():
+            continue
+        pattern = re.escape(value.strip()).replace(r"\*", ".*")
+        if pattern.endswith(r"\$"):
+            pattern = pattern[:-2] + "$"
+        if re.match(pattern, path):
+            return True
+    return False
+
+
+def test_robots_txt_keeps_crawlers_out_of_history_revisions_and_diffs(client, seed):
+    body = client.get("/robots.txt").content.decode()
+    article = Article.objects.published().first()
+    revision = article.history.first().history_id
+    for kind, slug in (("dramas", "queen-of-tears"), ("people", "kim-ji-won"), ("articles", article.slug)):
+        assert disallowed(body, f"/{kind}/{slug}/history/"), kind
+        assert disallowed(body, f"/{kind}/{slug}/history/diff/?from=1&to=2"), kind
+        assert not disallowed(body, f"/{kind}/{slug}/"), kind
+    assert disallowed(body, f"/articles/{article.slug}/history/{revision}/")
+    for path in ("/", "/dramas/", "/people/", "/articles/", "/tags/ost/", "/sitemap.xml"):
+        assert not disallowed(body, path), path
 
 
 def test_sitemap_and_feed_run_a_fixed_number_of_queries(client, seed, django_assert_max_num_queries):
