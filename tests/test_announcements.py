@@ -8,6 +8,7 @@ from dramas.models import Credit
 from fanwiki.changes import pages_changed
 from fanwiki.pages import PageRef
 from people.models import AlternativeName
+from tests.admin_forms import admin_form_data, change_url
 from tests.factories import make_article, make_credit, make_drama, make_person
 
 
@@ -192,3 +193,16 @@ def test_a_rename_linked_from_many_pages_finishes_after_the_response(after_commi
     with after_commit():
         request_finished.send(sender=None)
     assert blue_count() == 5
+
+
+def test_an_admin_save_with_an_inline_credit_announces_the_credited_person(
+    wiki, announced, editor_client, after_commit
+):
+    drama, kim, hong, *_ = wiki
+    url = change_url(drama)
+    data = admin_form_data(editor_client.get(url), **{"credits-0-character": "Baek Hyun-woo (older)"})
+    with after_commit():
+        response = editor_client.post(url, data)
+    assert response.status_code == 302
+    assert {ref(drama), ref(kim)} <= announced.pages
+    assert ref(hong) not in announced.pages
