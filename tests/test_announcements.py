@@ -174,6 +174,7 @@ def test_loading_the_seed_announces_every_seeded_page(db, announced, after_commi
 
 def test_a_rename_linked_from_many_pages_finishes_after_the_response(after_commit, monkeypatch):
     from django.core.signals import request_finished
+    from django.db import close_old_connections
 
     from fanwiki import links
 
@@ -190,8 +191,13 @@ def test_a_rename_linked_from_many_pages_finishes_after_the_response(after_commi
 
     # During the request only the first batch was done; the editor's response is not held up.
     assert blue_count() == 2
-    with after_commit():
-        request_finished.send(sender=None)
+    # As Django's test client does: the response is finished, but the test's connection stays open.
+    request_finished.disconnect(close_old_connections)
+    try:
+        with after_commit():
+            request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
     assert blue_count() == 5
 
 
