@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from dramas.models import Credit
 from fanwiki.diffs import changed_fields, compare_texts
+from fanwiki.markup import render_markdown
 from fanwiki.pages import KINDS_BY_SEGMENT, kind_of
 
 REVISIONS_PER_PAGE = 50
@@ -63,13 +64,14 @@ def revision_detail(request, kind, slug, revision_id):
     if revision_id is None:
         raise Http404("No such revision.")
     revision = get_object_or_404(_revisions(page), history_id=revision_id)
-    html_field = kind_of(page).html_field
     context = {
         "page": page,
         "kind": kind,
         "revision": revision,
         "revision_title": str(revision.instance),
-        "revision_html": getattr(revision, html_field),
+        # Links as they resolve today, as MediaWiki shows old revisions: a page written before its link
+        # targets existed shows them blue now. Cached by text and link targets, like every rendering.
+        "revision_html": render_markdown(getattr(revision, kind_of(page).text_field)),
     }
     return render(request, "fanwiki/revision_detail.html", context)
 

@@ -3,8 +3,9 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from dramas.models import Drama
@@ -80,16 +81,34 @@ def search(request):
 
 
 def missing_page(request):
-    """Where red links lead: editors go on to create the page, readers learn it is not written yet."""
-    title = request.GET.get("title", "").strip()[:200]
-    if title and request.user.is_authenticated and request.user.has_perm("fanwiki.add_article"):
-        return redirect(f"{reverse('admin:fanwiki_article_add')}?{urlencode({'title': title})}")
+    """Where red links lead: editors choose what to create, readers learn it is not written yet."""
+    title = request.GET.get("title", "").replace("\x00", "").strip()[:200]
+    choices = _creation_choices(request.user, title) if title else []
     context = {
         "title": title,
+        "choices": choices,
         "login_url": f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}",
         "search_url": f"{reverse('fanwiki:search')}?{urlencode({'q': title})}",
     }
-    return render(request, "fanwiki/missing_page.html", context, status=404)
+    # An editor's chooser is a page to act on; for everyone else the page does not exist.
+    return render(request, "fanwiki/missing_page.html", context, status=200 if choices else 404)
+
+
+def _creation_choices(user, title):
+    """(kind, admin add-form URL prefilled with the title) for each kind of page the user may create."""
+    choices = []
+    for kind in PAGE_KINDS:
+        opts = kind.model._meta
+        if not user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
+            continue
+        initial = {kind.title_field: title}
+        slug_field = opts.get_field("slug")
+        slug = slugify(title, allow_unicode=slug_field.allow_unicode)
+        if slug:
+            initial["slug"] = slug[: slug_field.max_length]
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        choices.append((kind, f"{url}?{urlencode(initial)}"))
+    return choices
 
 
 def robots_txt(request):

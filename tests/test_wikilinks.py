@@ -1,6 +1,7 @@
 """[[Wiki links]]: resolution, red links, hostile targets and re-rendering when targets come and go."""
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -375,6 +376,7 @@ def test_missing_page_for_a_reader_is_a_styled_404(client):
     assert "Future Drama" in html
     assert "has no page yet" in html
     assert 'class="site-header"' in html  # the site's own layout, not a bare error page
+    assert chooser_links(response) == {}  # only editors are offered the add forms
 
 
 @pytest.mark.django_db
@@ -383,26 +385,63 @@ def test_missing_page_without_a_title_is_a_404(client, editor_client):
     assert editor_client.get(MISSING_URL).status_code == 404
 
 
+CHOICES = {
+    "Drama": "/admin/dramas/drama/add/?title=Future+Drama&slug=future-drama",
+    "Person": "/admin/people/person/add/?name=Future+Drama&slug=future-drama",
+    "Article": "/admin/fanwiki/article/add/?title=Future+Drama&slug=future-drama",
+}
+
+
+def chooser_links(response):
+    """{kind label: add-form URL} offered by the missing page's chooser."""
+    html = response.content.decode()
+    return {
+        link["attrs"]["data-kind"]: link["attrs"]["href"]
+        for link in links(html)
+        if "data-kind" in link["attrs"]
+    }
+
+
 @pytest.mark.django_db
-def test_missing_page_sends_an_editor_to_the_prefilled_add_form(editor_client):
+def test_missing_page_offers_an_editor_a_drama_a_person_or_an_article(editor_client):
     response = editor_client.get(MISSING_URL, {"title": "Future Drama"})
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/fanwiki/article/add/?title=Future+Drama"
-
-    form = editor_client.get(response["Location"])
-    assert form.status_code == 200
-    assert form.context["adminform"].form.initial["title"] == "Future Drama"
-    title_input = [
-        element for element in elements(form.content.decode()) if element["attrs"].get("name") == "title"
-    ]
-    assert title_input[0]["attrs"]["value"] == "Future Drama"
+    assert response.status_code == 200
+    assert chooser_links(response) == CHOICES
 
 
 @pytest.mark.django_db
-def test_red_link_on_a_page_leads_an_editor_to_the_add_form(editor_client):
+@pytest.mark.parametrize("kind", CHOICES)
+def test_each_choice_opens_its_add_form_prefilled(editor_client, kind):
+    form = editor_client.get(CHOICES[kind])
+    assert form.status_code == 200
+    initial = form.context["adminform"].form.initial
+    title_field = "name" if kind == "Person" else "title"
+    assert (initial[title_field], initial["slug"]) == ("Future Drama", "future-drama")
+    inputs = {element["attrs"].get("name"): element["attrs"] for element in elements(form.content.decode())}
+    assert inputs[title_field]["value"] == "Future Drama"
+    assert inputs["slug"]["value"] == "future-drama"
+
+
+@pytest.mark.django_db
+def test_the_chooser_offers_only_what_the_user_may_create(client):
+    writer = User.objects.create_user(username="writer", is_staff=True)
+    writer.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(writer)
+    response = client.get(MISSING_URL, {"title": "Future Drama"})
+    assert chooser_links(response) == {"Article": CHOICES["Article"]}
+
+
+@pytest.mark.django_db
+def test_the_chooser_keeps_a_hangul_title(editor_client):
+    choices = chooser_links(editor_client.get(MISSING_URL, {"title": "눈물의 여왕"}))
+    # Drama and person slugs are ASCII: only the title is filled in. An article slug may be Hangul.
+    assert choices["Drama"] == "/admin/dramas/drama/add/?title=%EB%88%88%EB%AC%BC%EC%9D%98+%EC%97%AC%EC%99%95"
+    assert choices["Article"].endswith("&slug=%EB%88%88%EB%AC%BC%EC%9D%98-%EC%97%AC%EC%99%95")
+
+
+@pytest.mark.django_db
+def test_red_link_on_a_page_leads_an_editor_to_the_chooser(editor_client):
     article = make_article("News", body="[[Future Drama]]")
     html = editor_client.get(article.get_absolute_url()).content.decode()
     href = link_with_text(html, "Future Drama")["attrs"]["href"]
-    response = editor_client.get(href)
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/fanwiki/article/add/?title=Future+Drama"
+    assert chooser_links(editor_client.get(href)) == CHOICES
