@@ -21,6 +21,10 @@ class ArticleQuerySet(models.QuerySet):
             body_is_empty=ExpressionWrapper(Q(body_html=""), output_field=models.BooleanField())
         )
 
+    def newest_first(self):
+        """Newest first, in an order with no ties, so a paginated list shows each article once."""
+        return self.order_by("-published", "title", "pk")
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -1,12 +1,19 @@
+"""The sitemap index at /sitemap.xml and its sections, each split into files of SECTION_LIMIT URLs."""
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from dramas.models import Drama
 from fanwiki.models import Article
 from people.models import Person
 
+# The protocol allows 50,000 URLs per file; a smaller file is quicker to build and to fetch.
+SECTION_LIMIT = 10_000
+
 
 class ListPagesSitemap(Sitemap):
+    limit = SECTION_LIMIT
     changefreq = "daily"
     priority = 0.6
 
@@ -18,10 +25,15 @@ class ListPagesSitemap(Sitemap):
 
 
 class PageSitemap(Sitemap):
+    limit = SECTION_LIMIT
     changefreq = "weekly"
 
     def lastmod(self, page):
         return page.updated
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, where Django's default would load every page of the section.
+        return self.items().order_by().aggregate(latest=Max("updated"))["latest"]
 
 
 class DramaSitemap(PageSitemap):

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path, register_converter
 
 from fanwiki import history, views
@@ -30,6 +30,7 @@ wiki_patterns = [
     re_path(r"^articles/(?P<slug>[-\w]+)/$", views.article_detail, name="article_detail"),
     path("tags/<tagslug:slug>/", views.tag_detail, name="tag_detail"),
     path("search/", views.search, name="search"),
+    path("browse/", views.browse, name="browse"),
     path("missing/", views.missing_page, name="missing_page"),
     path("recent-changes/", recent_changes_view, name="recent_changes"),
 ]
@@ -51,5 +52,11 @@ urlpatterns = [
     path("feeds/articles/", LatestArticlesFeed(), name="article_feed"),
     path("feeds/recent-changes/", RecentChangesFeed(), name="recent_changes_feed"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]

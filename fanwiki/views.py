@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,14 +8,18 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from dramas.models import Drama
+from dramas.views import DRAMAS_PER_PAGE
 from fanwiki.models import Article, PageTitle
 from fanwiki.pages import PAGE_KINDS
+from fanwiki.paging import page_count, paginate
 from fanwiki.tagging import public_tags
 from fanwiki.titles import normalise_title
 from people.models import Person
+from people.views import PEOPLE_PER_PAGE
 
 HOME_LIST_SIZE = 12
-ARTICLES_PER_PAGE = 30
+ARTICLES_PER_PAGE = 50
+TAG_SECTION_SIZE = 30
 SEARCH_QUERY_MAX = 100
 SEARCH_RESULTS_MAX = 50
 
@@ -32,9 +35,8 @@ def home(request):
 
 
 def article_list(request):
-    articles = Article.objects.published().listed()
-    # get_page turns "?page=abc" or "?page=999" into a real page instead of an error.
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    articles = Article.objects.published().listed().newest_first()
+    page = paginate(request, articles, ARTICLES_PER_PAGE)
     return render(request, "fanwiki/article_list.html", {"page_obj": page, "articles": page.object_list})
 
 
@@ -44,17 +46,42 @@ def article_detail(request, slug):
 
 
 def tag_detail(request, slug):
+    """Dramas, people and articles carrying the tag; each section has its own page number."""
     tag = get_object_or_404(public_tags(), slug=slug)
-    articles = Article.objects.published().filter(tags=tag).listed()
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "tag": tag,
-        "dramas": Drama.objects.filter(tags=tag).select_related("network"),
-        "people": Person.objects.filter(tags=tag),
-        "articles": page.object_list,
-        "page_obj": page,
+    sections = {
+        "dramas": Drama.objects.filter(tags=tag).order_by("-first_aired", "title", "pk"),
+        "people": Person.objects.filter(tags=tag).order_by("name", "pk"),
+        "articles": Article.objects.published().filter(tags=tag).listed().newest_first(),
     }
+    context = {"tag": tag}
+    for name, items in sections.items():
+        context[name] = paginate(request, items, TAG_SECTION_SIZE, param=name)
     return render(request, "fanwiki/tag_detail.html", context)
+
+
+def browse(request):
+    """A link to every page of every list: any drama, person or article is three clicks from home.
+
+    Home links here; each link leads to a list page that links the pages themselves.
+    """
+    lists = [
+        ("dramas", "Dramas", reverse("dramas:list"), Drama.objects.count(), DRAMAS_PER_PAGE),
+        ("people", "People", reverse("people:list"), Person.objects.count(), PEOPLE_PER_PAGE),
+        (
+            "articles",
+            "Articles",
+            reverse("fanwiki:article_list"),
+            Article.objects.published().count(),
+            ARTICLES_PER_PAGE,
+        ),
+    ]
+    context = {
+        "lists": [
+            {"id": name, "label": label, "url": url, "count": count, "pages": page_count(count, per_page)}
+            for name, label, url, count, per_page in lists
+        ]
+    }
+    return render(request, "fanwiki/browse.html", context)
 
 
 @require_GET

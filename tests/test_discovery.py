@@ -1,4 +1,4 @@
-"""How search engines and feed readers find the wiki: sitemap.xml, the Atom feed, robots.txt."""
+"""How search engines and feed readers find the wiki: the sitemap index, the Atom feed, robots.txt."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from fanwiki.models import Article
+from fanwiki.sitemaps import SITEMAPS
 from tests.factories import make_article
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -17,11 +18,22 @@ def seed(module_seed):
     """Every test here reads the seed: load it once for the module."""
 
 
-def sitemap_paths(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def locations(client, url, element):
+    response = client.get(url)
+    assert response.status_code == 200, url
     root = ET.fromstring(response.content)
-    return {loc.text.removeprefix("http://testserver") for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)}
+    return [
+        loc.text.removeprefix("http://testserver") for loc in root.findall(f"sm:{element}/sm:loc", SITEMAP_NS)
+    ]
+
+
+def sitemap_paths(client):
+    """Every page URL in every file the index at /sitemap.xml names."""
+    paths = []
+    for section in locations(client, "/sitemap.xml", "sitemap"):
+        paths += locations(client, section, "url")
+    assert len(paths) == len(set(paths)), "a page is listed twice"
+    return set(paths)
 
 
 def test_sitemap_lists_every_public_page_and_no_draft(client, seed):
@@ -32,6 +44,25 @@ def test_sitemap_lists_every_public_page_and_no_draft(client, seed):
     published = {article.get_absolute_url() for article in Article.objects.published()}
     assert published <= paths
     assert draft.get_absolute_url() not in paths
+
+
+def test_sitemap_sections_are_split_into_files_of_at_most_their_limit(client, seed, monkeypatch):
+    for number in range(5):
+        make_article(f"Extra story {number}")
+    monkeypatch.setattr(SITEMAPS["articles"], "limit", 4)
+    published = Article.objects.published().count()
+    files = [url for url in locations(client, "/sitemap.xml", "sitemap") if "articles" in url]
+    assert (
+        files
+        == ["/sitemap-articles.xml", "/sitemap-articles.xml?p=2", "/sitemap-articles.xml?p=3"][
+            : -(-published // 4)
+        ]
+    )
+    sizes = [len(locations(client, url, "url")) for url in files]
+    assert max(sizes) == 4 and sum(sizes) == published
+    assert client.get("/sitemap-articles.xml?p=99").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=abc").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_feed_lists_newest_published_articles_first(client, seed):
@@ -92,5 +123,7 @@ def test_sitemap_and_feed_run_a_fixed_number_of_queries(client, seed, django_ass
         make_article(f"Extra story {number}")
     with django_assert_max_num_queries(6):
         client.get("/sitemap.xml")
+    with django_assert_max_num_queries(2):
+        client.get("/sitemap-articles.xml")
     with django_assert_max_num_queries(2):
         client.get("/feeds/articles/")

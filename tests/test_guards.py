@@ -51,6 +51,7 @@ def kwargs_for(name):
         ],
         "fanwiki:tag_detail": [{"slug": "queen-of-tears"}, {"slug": "ost"}],
         "fanwiki:search": [{}],
+        "fanwiki:browse": [{}],
         "fanwiki:missing_page": [{}],
         "fanwiki:recent_changes": [{}],
         "dramas:list": [{}],

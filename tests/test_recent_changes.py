@@ -119,7 +119,7 @@ def test_is_paginated_and_pages_keep_the_filter(client, monkeypatch):
 
     assert len(entries(client, "?kind=person")) == 2
     html = client.get("/recent-changes/?kind=person").content.decode()
-    assert 'href="?kind=person&amp;page=2"' in html
+    assert 'href="/recent-changes/?kind=person&amp;page=2"' in html
     assert len(entries(client, "?kind=person&page=3")) == 1
     assert entries(client, "?kind=person&page=999") == entries(client, "?kind=person&page=3")
     assert len(entries(client, "?kind=person&page=abc")) == 2
