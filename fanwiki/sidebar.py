@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from fanwiki.models import Article
+from fanwiki.pages import kind_of
 
 SIDEBAR_SIZE = 5
 
@@ -18,7 +19,7 @@ def related_articles(page, limit=SIDEBAR_SIZE):
         .annotate(shared_tags=Count("tags"))
         .order_by("-shared_tags", "-published", "title")
     )
-    if type(page) is Article:
-        # An article is never related to itself.
+    if "sidebars" in kind_of(page).shown_on:
+        # A page that sidebars list is never related to itself.
         shared = shared.exclude(pk=page.pk)
     return shared.listed()[:limit]
