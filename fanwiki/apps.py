@@ -11,6 +11,7 @@ class FanwikiConfig(AppConfig):
 
         from dramas.models import Credit
         from fanwiki import checks, signals  # noqa: F401 (checks registers the system checks)
+        from fanwiki.models import PageImage
         from fanwiki.pages import PAGE_MODELS
         from people.models import AlternativeName
 
@@ -22,6 +23,7 @@ class FanwikiConfig(AppConfig):
             connect(post_save, signals.index_page, model)
             connect(pre_delete, signals.forget_page, model)
             connect(post_delete, signals.unindex_page, model)
+            connect(post_delete, signals.drop_page_images, model)
             through = model.tags.through
             connect(m2m_changed, signals.tags_changed, through)
             connect(post_save, signals.tagging_saved, through)
@@ -33,5 +35,7 @@ class FanwikiConfig(AppConfig):
         connect(post_delete, signals.credit_changed, Credit)
         connect(post_save, signals.reindex_person_of_alternative_name, AlternativeName)
         connect(post_delete, signals.reindex_person_of_alternative_name, AlternativeName)
+        connect(post_save, signals.page_image_changed, PageImage)
+        connect(post_delete, signals.page_image_changed, PageImage)
         connect(pre_save, signals.give_tag_a_routable_slug, Tag)
         connect(post_save, signals.tag_renamed, Tag)

@@ -174,3 +174,70 @@ class WikiLink(models.Model):
 
     def __str__(self):
         return f"{self.source_title} → {self.target_key}"
+
+
+class PageImageQuerySet(models.QuerySet):
+    def for_pages(self, model, ids, role):
+        """The images of this role (None: any) on these pages of one kind, in one query."""
+        images = self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        return images if role is None else images.filter(role=role)
+
+
+class PageImage(models.Model):
+    """A picture attached to a wiki page: a drama's poster, a person's portrait.
+
+    It points at the page through the content type and id the page registry knows
+    (fanwiki/pages.py), so dramas and people hold no field of the wiki's. The files
+    are named by `digest` and made when the row is saved (fanwiki/images.py).
+    """
+
+    class Role(models.TextChoices):
+        POSTER = "poster", "Poster"
+        PORTRAIT = "portrait", "Portrait"
+
+    class Licence(models.TextChoices):
+        PROMOTIONAL = "promotional", "Promotional (non-free)"
+        CC_BY = "cc-by", "CC BY"
+        CC_BY_SA = "cc-by-sa", "CC BY-SA"
+        CC0 = "cc0", "CC0 / public domain"
+        OWN_WORK = "own-work", "Own work"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    digest = models.CharField(
+        max_length=32, editable=False, help_text="Names the image's files: a hash of the master's content."
+    )
+    version = models.PositiveSmallIntegerField(
+        editable=False, help_text="The encoder settings the renditions were made with (in their names)."
+    )
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    alt = models.CharField(
+        "alt text",
+        max_length=250,
+        help_text="What the picture shows, for readers who cannot see it, e.g. "
+        "“Poster: the two leads stand back to back in the rain”.",
+    )
+    credit = models.CharField(
+        max_length=200, help_text="Who made or owns the picture, e.g. “tvN” or “Photo by Jane Kim”."
+    )
+    licence = models.CharField(max_length=12, choices=Licence.choices)
+    source_url = models.URLField(blank=True, help_text="Where the picture comes from, if it is online.")
+    caption = models.CharField(max_length=300, blank=True, help_text="Shown under the picture; optional.")
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = PageImageQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "role"], name="unique_page_image_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.alt}"

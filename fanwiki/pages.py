@@ -52,6 +52,8 @@ class PageKind:
     subject_field: str | None = None
     # The field holding the page's display title.
     title_field: str = "title"
+    # The role of the picture its page shows (fanwiki.models.PageImage), for kinds that have one.
+    image_role: str | None = None
 
     def shown_value(self, field_name, value):
         """A shown field's value as other pages see it: of an article's HTML, only whether it is a stub."""
@@ -128,6 +130,7 @@ PAGE_KINDS = (
         shown_fields=("title", "slug", "hangul_title", "network_id", "first_aired"),
         shown_on=frozenset({"list", "home", "tag_pages", "credits"}),
         subject_field="title",
+        image_role="poster",
     ),
     PageKind(
         name="person",
@@ -141,6 +144,7 @@ PAGE_KINDS = (
         shown_on=frozenset({"list", "home", "tag_pages", "credits"}),
         subject_field="name",
         title_field="name",
+        image_role="portrait",
     ),
     PageKind(
         name="article",

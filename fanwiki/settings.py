@@ -204,6 +204,40 @@ STORAGES = {
     },
 }
 
+# --- Pictures (posters, portraits) ------------------------------------------------------------
+# One machine: files under MEDIA_ROOT, answered at /media/ by fanwiki/media.py in front of Django.
+# Several machines: DJANGO_MEDIA_BUCKET keeps them in an S3-compatible bucket (django-storages) under
+# the same names, served from the bucket or from DJANGO_MEDIA_HOST (a CDN or domain in front of it).
+# boto3 reads the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. README.md, "Pictures".
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_BUCKET = os.environ.get("DJANGO_MEDIA_BUCKET", "")
+MEDIA_HOST = os.environ.get("DJANGO_MEDIA_HOST", "")
+MEDIA_ENDPOINT_URL = os.environ.get("DJANGO_MEDIA_ENDPOINT_URL", "")
+MEDIA_ORIGINS = []  # other origins pages load pictures from (CSP img-src)
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": MEDIA_ENDPOINT_URL or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
+            "custom_domain": MEDIA_HOST or None,
+            "url_protocol": "https:",
+            "querystring_auth": False,
+            "default_acl": None,
+            # Names are content-addressed: the same name always holds the same bytes.
+            "file_overwrite": True,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if MEDIA_HOST:
+        MEDIA_ORIGINS = [f"https://{MEDIA_HOST}"]
+    elif MEDIA_ENDPOINT_URL:
+        MEDIA_ORIGINS = ["/".join(MEDIA_ENDPOINT_URL.split("/")[:3])]
+    else:
+        MEDIA_ORIGINS = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Bounded work per request (docs/reliability.md). Bigger bodies get the 400 page.
@@ -244,7 +278,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *MEDIA_ORIGINS],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

@@ -9,6 +9,7 @@ also run on loaddata's raw saves: a loaded fixture needs no extra step.
 
 import hashlib
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils.text import slugify
 
@@ -16,6 +17,7 @@ from fanwiki.changes import announce, keys_for_page
 from fanwiki.fixtures import import_reason
 from fanwiki.links import drop_links, record_links
 from fanwiki.markup import render_markdown
+from fanwiki.models import PageImage
 from fanwiki.pages import KINDS_BY_MODEL, PageRef, credited_counterparts, kind_of
 from fanwiki.tagging import subject_tag_name
 from fanwiki.titles import drop_page_titles, sync_page_titles
@@ -235,3 +237,27 @@ def record_loaded_revision(sender, instance, raw=False, **kwargs):
     if latest is not None and all(getattr(latest, f) == getattr(instance, f) for f in fields):
         return
     sender.history.bulk_history_create([instance], default_change_reason=import_reason())
+
+
+# Pictures
+
+
+def page_image_changed(sender, instance, **kwargs):
+    """post_save / post_delete of a PageImage: its page changes, and a portrait's cast tables too.
+
+    Its files were written before the row was saved, so they exist when this is announced.
+    """
+    page_model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+    kind = KINDS_BY_MODEL.get(page_model)
+    if kind is None:
+        return
+    pages = {PageRef(kind.name, instance.object_id)}
+    if instance.role == PageImage.Role.PORTRAIT:
+        # Drama pages show their cast's portraits.
+        pages |= credited_counterparts(kind.name, instance.object_id)
+    announce(pages=pages)
+
+
+def drop_page_images(sender, instance, **kwargs):
+    """post_delete of a page: its pictures go (their files stay until `clean_images`)."""
+    PageImage.objects.for_pages(sender, [instance.pk], role=None).delete()

@@ -73,3 +73,9 @@ def collected_static(tmp_path_factory):
     env = clean_environment(DJANGO_SECRET_KEY="collectstatic-" + "k3Y" * 16, DJANGO_STATIC_ROOT=static_root)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     return static_root
+
+
+@pytest.fixture(autouse=True)
+def _empty_media_storage(settings):
+    # A new in-memory storage for every test (tests/settings.py): no test sees another's pictures.
+    settings.STORAGES = {**settings.STORAGES}

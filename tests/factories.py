@@ -1,14 +1,19 @@
 """Small factory helpers: each makes one saved object with sensible defaults."""
 
+import io
 import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image, ImageDraw
 
 from dramas.models import Credit, Drama, Network
-from fanwiki.models import Article
+from fanwiki import images
+from fanwiki.models import Article, PageImage
+from fanwiki.pages import kind_of
 from people.models import AlternativeName, Person
 
 _counter = itertools.count(1)
@@ -87,3 +92,35 @@ def editable_pages(text):
 
     makers = {"article": make_article_page, "drama": make_drama_page, "person": make_person_page}
     return {kind: (makers[kind], field) for kind, field in EDITABLE_TEXT_FIELDS.items()}
+
+
+def image_bytes(size=(64, 96), fmt="JPEG", color=(200, 40, 90), **save_options):
+    """A small picture made with Pillow, encoded as `fmt`."""
+    image = Image.new("RGB", size, color)
+    # Some structure, so the encoders have edges to keep.
+    ImageDraw.Draw(image).rectangle(
+        (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2), fill=(20, 20, 20)
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save_options)
+    return buffer.getvalue()
+
+
+def image_upload(name="poster.jpg", data=None, **image_options):
+    return SimpleUploadedFile(name, image_bytes(**image_options) if data is None else data)
+
+
+def make_page_image(page, *, size=(64, 96), **fields):
+    """The page's picture in its kind's role, with its files written, as the admin saves it."""
+    role = kind_of(page).image_role
+    stored = images.store(images.open_upload(image_upload(size=size)), role)
+    fields = {"alt": f"Picture of {page}", "credit": "Jane Kim", "licence": "cc-by", **fields}
+    return PageImage.objects.create(
+        page=page,
+        role=role,
+        digest=stored.digest,
+        version=stored.version,
+        width=stored.width,
+        height=stored.height,
+        **fields,
+    )

@@ -9,3 +9,6 @@ import os
 os.environ["DJANGO_DEBUG"] = "1"
 
 from fanwiki.settings import *  # noqa: E402, F403
+
+# Pictures' files live in memory: no test writes to MEDIA_ROOT.
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}  # noqa: F405

@@ -20,7 +20,15 @@ from django.urls import resolve
 from dramas.models import Credit, Drama
 from fanwiki.models import Article
 from people.models import Person
-from tests.factories import make_article, make_credit, make_drama, make_editor, make_network, make_person
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_drama,
+    make_editor,
+    make_network,
+    make_page_image,
+    make_person,
+)
 from tests.lists import short_pages
 from tests.test_guards import named_public_urls
 
@@ -34,8 +42,8 @@ PAGES = {
     "/browse/": "a query per page of a list",
     "/dramas/": "a query per drama for its network",
     "/dramas/?page=2": "a query per drama for its network",
-    "/dramas/queen-of-tears/": "a query per credit for its person (cast, crew, OST), per tag, per related "
-    "article or per backlink",
+    "/dramas/queen-of-tears/": "a query per credit for its person (cast, crew, OST) or portrait, per tag, "
+    "per related article or per backlink",
     "/people/": "a query per person for their alternative names",
     "/people/?page=2": "a query per person for their alternative names",
     "/people/kim-soo-hyun/": "a query per credit for its drama (filmography, OST), per alternative name, "
@@ -121,8 +129,12 @@ def grow_tenfold():
             alternative_names=[f"Kim X {number}"],
             tags=["Queen of Tears", "Romance", "OST"],
         )
+        make_page_image(person, size=(40, 50))  # a portrait in the cast table
         kind = [Credit.Kind.SUPPORTING, Credit.Kind.DIRECTOR, Credit.Kind.OST_VOCALIST][number % 3]
         make_credit(queen, person, kind=kind, character=f"Role {number}", character_hangul="역할")
+
+    make_page_image(queen, size=(80, 120))
+    make_page_image(kim, size=(60, 80))
 
     seeded_kim_credits = kim.credits.count()
     for number in range(seeded_kim_credits * GROWTH):

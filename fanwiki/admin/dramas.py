@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from dramas.models import Credit, Drama, Network
 from fanwiki.admin.conflicts import CreditForm, WikiPageAdmin
+from fanwiki.admin.images import image_inline_for
 
 
 @admin.register(Network)
@@ -27,7 +28,7 @@ class DramaAdmin(WikiPageAdmin):
     search_fields = ["title", "hangul_title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["network"]
-    inlines = [CreditInline]
+    inlines = [image_inline_for(Drama), CreditInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "hangul_title", "synopsis", "tags"]}),
         (

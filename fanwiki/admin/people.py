@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from fanwiki.admin.conflicts import WikiPageAdmin
+from fanwiki.admin.images import image_inline_for
 from people.models import AlternativeName, Person
 
 
@@ -15,5 +16,5 @@ class PersonAdmin(WikiPageAdmin):
     list_display = ["name", "hangul_name", "slug", "updated"]
     search_fields = ["name", "hangul_name", "alternative_names__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AlternativeNameInline]
+    inlines = [image_inline_for(Person), AlternativeNameInline]
     fieldsets = [(None, {"fields": ["name", "slug", "hangul_name", "biography", "tags"]})]
