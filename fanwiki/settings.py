@@ -246,8 +246,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 # The longest text field (50,000 characters) posted as percent-encoded Hangul is 450 KB; the
 # rest of a form is small beside it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-# No form of the wiki takes files.
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# A page form takes one file: its poster or portrait (checked there: at most 10 MB, fanwiki/images.py).
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

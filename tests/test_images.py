@@ -476,3 +476,12 @@ def test_deleting_a_page_deletes_its_picture_row():
     make_page_image(person)
     person.delete()
     assert not PageImage.objects.exists()
+
+
+def test_a_form_with_more_than_one_file_gets_the_400_page(editor_client):
+    drama = make_drama()
+    data = admin_form_data(editor_client.get(change_url(drama)))
+    data[f"{INLINE}-0-upload"] = image_upload()
+    data["extra"] = image_upload("second.jpg")
+    assert editor_client.post(change_url(drama), data).status_code == 400
+    assert not PageImage.objects.exists()
