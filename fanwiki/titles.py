@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from fanwiki.models import PageTitle
 from fanwiki.pages import kind_of
@@ -68,12 +70,32 @@ def drop_page_titles(page):
 
 
 def resolve_titles(names):
-    """Map each normalised key among names to (title, url) of the page it names, in one query."""
+    """Map each normalised key among names to (title, url) of the page it names, in one query.
+
+    A name several pages claim leads to its disambiguation page, which lists them all.
+    """
     keys = {normalise_title(name) for name in names} - {""}
     if not keys:
         return {}
-    resolved = {}
-    # Several pages may claim one name; the lowest content type wins so the choice is stable.
+    claimants = {}
     for row in PageTitle.objects.filter(key__in=keys).order_by("key", "content_type_id", "object_id"):
-        resolved.setdefault(row.key, (row.title, row.url))
-    return resolved
+        claimants.setdefault(row.key, []).append(row)
+    return {key: _link_target(key, rows) for key, rows in claimants.items()}
+
+
+def _link_target(key, rows):
+    if len(rows) == 1:
+        return (rows[0].title, rows[0].url)
+    # Named by the first claimant's title when that is the name itself, so the address reads well.
+    name = next((row.title for row in rows if normalise_title(row.title) == key), key)
+    url = f"{reverse('fanwiki:disambiguation')}?{urlencode({'title': name})}"
+    return (f"{name} (several pages)", url)
+
+
+def claimants(name):
+    """The (content type id, object id) of every page answering to name, in a stable order; one query."""
+    key = normalise_title(name)
+    if not key:
+        return []
+    rows = PageTitle.objects.filter(key=key).order_by("content_type_id", "object_id")
+    return list(rows.values_list("content_type_id", "object_id"))

@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path, register_converter
 
 from fanwiki import history, views
+from fanwiki.disambiguation import disambiguation
 from fanwiki.feeds import LatestArticlesFeed
 from fanwiki.pages import KINDS_BY_SEGMENT
 from fanwiki.recent_changes import RecentChangesFeed, recent_changes_view
@@ -33,6 +34,7 @@ wiki_patterns = [
     path("browse/", views.browse, name="browse"),
     path("missing/", views.missing_page, name="missing_page"),
     path("recent-changes/", recent_changes_view, name="recent_changes"),
+    path("disambiguation/", disambiguation, name="disambiguation"),
 ]
 
 _PAGE = rf"^(?P<kind>{'|'.join(KINDS_BY_SEGMENT)})/(?P<slug>[-\w]+)/history/"

@@ -16,7 +16,10 @@ PAGE_SLUGS = {"dramas": "queen-of-tears", "people": "kim-ji-won", "articles": OS
 PAGE_MODELS = {"dramas": Drama, "people": Person, "articles": Article}
 
 # Named URLs that answer something other than 200 on purpose.
-EXPECTED_STATUS = {"fanwiki:missing_page": 404}  # a red link's target: "not written yet"
+EXPECTED_STATUS = {
+    "fanwiki:missing_page": 404,  # a red link's target: "not written yet"
+    "fanwiki:disambiguation": 404,  # without a name several pages claim, it is the "not written yet" page
+}
 
 
 def named_public_urls():
@@ -54,6 +57,7 @@ def kwargs_for(name):
         "fanwiki:browse": [{}],
         "fanwiki:missing_page": [{}],
         "fanwiki:recent_changes": [{}],
+        "fanwiki:disambiguation": [{}],
         "dramas:list": [{}],
         "dramas:detail": [{"slug": "queen-of-tears"}, {"slug": "my-love-from-the-star"}],
         "people:list": [{}],
