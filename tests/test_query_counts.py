@@ -63,6 +63,7 @@ PAGES = {
     "/recent-changes/": "a query per kind of page, or per change for its editor, page or previous revision",
     "/recent-changes/?kind=person": "a query per change for its editor, page or previous revision",
     "/feeds/recent-changes/": "a query per kind, or per change for its editor, page or previous revision",
+    "/disambiguation/?title=Lee+Min-ho": "a query per claimant, or per person's credit for its drama",
     "/dramas/queen-of-tears/history/{drama}/": "a query for the revision's editor or instance",
     "/people/kim-soo-hyun/history/{person}/": "a query for the revision's editor or instance",
     f"/articles/{OST_ARTICLE}/history/{{article}}/": "a query for the revision's editor or instance",
@@ -91,6 +92,7 @@ SAME_SIZE = {
 EXPECTED_STATUS = {"/missing/?title=Nobody+Yet": 404}
 
 GROWTH = 10
+NAMESAKES = 3
 
 
 def revision_ids():
@@ -115,7 +117,18 @@ def measure(client, url):
     return len(queries), len(response.content)
 
 
+def add_namesakes(count, start=0):
+    """People, dramas and articles all called "Lee Min-ho": a name several pages claim."""
+    for number in range(start, start + count):
+        slug = f"lee-min-ho-{number}"
+        maker = [make_person, make_drama, make_article][number % 3]
+        page = maker("Lee Min-ho", slug=slug)
+        if maker is make_person:
+            make_credit(make_drama(f"Lee drama {number}"), page)
+
+
 def grow_tenfold():
+    add_namesakes(NAMESAKES * GROWTH, start=NAMESAKES)
     queen = Drama.objects.get(slug="queen-of-tears")
     kim = Person.objects.get(slug="kim-soo-hyun")
     ost_article = Article.objects.get(slug=OST_ARTICLE)
@@ -176,6 +189,7 @@ def counts(django_db_setup, django_db_blocker):
     """{url: (queries, page size) at the seed's size}; the data is grown tenfold once they are taken."""
     with django_db_blocker.unblock(), transaction.atomic(), short_pages(10):
         call_command("loaddata", "seed", verbosity=0)
+        add_namesakes(NAMESAKES)
         client = Client()
         small = {url: measure(client, url) for url in PAGES}
         grow_tenfold()
