@@ -28,6 +28,7 @@ print(json.dumps({
 
 
 def raise_in_a_view(tmp_path, **variables):
+    """(what the script printed, the process's stderr)."""
     env = clean_environment(
         DJANGO_SECRET_KEY="a-test-key-" + "x7Yq" * 12,
         DATABASE_URL=f"sqlite:///{tmp_path / 'errors.sqlite3'}",
@@ -37,8 +38,13 @@ def raise_in_a_view(tmp_path, **variables):
     return json.loads(result.stdout), result.stderr
 
 
-def test_an_error_in_a_view_is_logged_with_its_traceback_to_stderr(tmp_path):
-    outcome, stderr = raise_in_a_view(tmp_path)
+@pytest.fixture(scope="module")
+def without_admins(tmp_path_factory):
+    return raise_in_a_view(tmp_path_factory.mktemp("errors"))
+
+
+def test_an_error_in_a_view_is_logged_with_its_traceback_to_stderr(without_admins):
+    outcome, stderr = without_admins
     assert outcome["status"] == 500
     assert "The error has been logged" in outcome["page"]
     assert "ERROR django.request" in stderr
@@ -49,8 +55,8 @@ def test_an_error_in_a_view_is_logged_with_its_traceback_to_stderr(tmp_path):
     assert outcome["mail"] == []  # nobody to tell
 
 
-def test_security_warnings_go_to_stderr(tmp_path):
-    outcome, stderr = raise_in_a_view(tmp_path)
+def test_security_warnings_go_to_stderr(without_admins):
+    outcome, stderr = without_admins
     assert outcome["bad_host_status"] == 400
     assert "django.security.DisallowedHost" in stderr
     assert "Invalid HTTP_HOST header: 'evil.example'" in stderr
