@@ -9,7 +9,7 @@ class FanwikiConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from dramas.models import Credit
+        from dramas.models import Credit, Network
         from fanwiki import checks, signals  # noqa: F401 (checks registers the system checks)
         from fanwiki.models import PageImage
         from fanwiki.pages import PAGE_MODELS
@@ -39,3 +39,4 @@ class FanwikiConfig(AppConfig):
         connect(post_delete, signals.page_image_changed, PageImage)
         connect(pre_save, signals.give_tag_a_routable_slug, Tag)
         connect(post_save, signals.tag_renamed, Tag)
+        connect(post_save, signals.network_changed, Network)

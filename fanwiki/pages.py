@@ -127,7 +127,7 @@ PAGE_KINDS = (
         text_field="synopsis",
         html_field="synopsis_html",
         list_url_name="dramas:list",
-        shown_fields=("title", "slug", "hangul_title", "network_id", "first_aired"),
+        shown_fields=("title", "slug", "hangul_title", "network_id", "first_aired", "episodes"),
         shown_on=frozenset({"list", "home", "tag_pages", "credits"}),
         subject_field="title",
         image_role="poster",
@@ -154,8 +154,8 @@ PAGE_KINDS = (
         text_field="body",
         html_field="body_html",
         list_url_name="fanwiki:article_list",
-        # Lists mark stubs, so whether the body renders to anything is shown too.
-        shown_fields=("title", "slug", "summary", "status", "published", "body_html"),
+        # Lists mark stubs, so whether the body renders to anything is shown too; and they name the outlet.
+        shown_fields=("title", "slug", "summary", "status", "published", "body_html", "source_outlet"),
         shown_on=frozenset({"list", "home", "tag_pages", "sidebars"}),
     ),
 )

@@ -29,6 +29,11 @@ Environment variables (default in brackets):
     DJANGO_SERVER_EMAIL             sender of those e-mails [root@localhost]
     DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_EMAIL_HOST_USER, DJANGO_EMAIL_HOST_PASSWORD,
     DJANGO_EMAIL_USE_TLS            the SMTP server for them [localhost, 25, none, none, off]
+    FANWIKI_PAGECACHE               "0" turns the page cache off [on]
+    FANWIKI_PAGECACHE_LOCAL_MB      each worker's own copies of hot pages, in MB [64]
+    FANWIKI_RELEASE                 a release name; a new one starts the page cache afresh [none]
+    FANWIKI_PURGE_URL               a Varnish (xkey) URL that gets PURGE requests after each write [none]
+    FANWIKI_PURGE_HOOK              or a dotted path to a callable taking the keys to purge [none]
 """
 
 import os
@@ -85,6 +90,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # fanwiki first so its templates and admin overrides win.
     "fanwiki.apps.FanwikiConfig",
+    "fanwiki.pagecache.apps.PageCacheConfig",
     "dramas.apps.DramasConfig",
     "people.apps.PeopleConfig",
     "django.contrib.admin",
@@ -104,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files carry them too.
     "fanwiki.headers.PermissionsAndResourcePolicyMiddleware",
+    # It names a cacheable page's dependency keys (fanwiki/pagecache).
+    "fanwiki.pagecache.middleware.SurrogateKeyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fanwiki.headers.ContentSecurityPolicyMiddleware",
     # Below the header middlewares, so its 400 page carries their headers too.
@@ -351,3 +359,13 @@ LOGGING = {
         "fanwiki": {"level": "INFO"},
     },
 }
+
+# The page cache in front of Django (fanwiki/pagecache, wired in fanwiki/wsgi.py).
+PAGECACHE_ENABLED = env_flag("FANWIKI_PAGECACHE", True)
+# Redis when set (shared by every worker and host), else a table in the database.
+PAGECACHE_REDIS_URL = os.environ.get("FANWIKI_PAGECACHE_REDIS_URL", REDIS_URL)
+# Each worker's own copies of hot pages; every hit still checks the shared versions.
+PAGECACHE_LOCAL_MB = env_int("FANWIKI_PAGECACHE_LOCAL_MB", 64)
+PAGECACHE_RELEASE = os.environ.get("FANWIKI_RELEASE", "")
+PAGECACHE_PURGE_URL = os.environ.get("FANWIKI_PURGE_URL", "")
+PAGECACHE_PURGE_HOOK = os.environ.get("FANWIKI_PURGE_HOOK", "")

@@ -130,6 +130,9 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action == "pre_clear":
         instance._wiki_cleared_tag_ids = _tag_ids(instance)
         return
+    if action != "post_clear" and not pk_set:
+        # The admin saves the tag field with every form: taggit then adds and removes nothing.
+        return
     tag_ids = set(pk_set or ()) or getattr(instance, "_wiki_cleared_tag_ids", set())
     if kind.subject_field is not None:
         retired = getattr(instance, "_retired_subject_tag", "")
@@ -220,7 +223,18 @@ def reindex_person_of_alternative_name(sender, instance, raw=False, **kwargs):
     person_model = instance._meta.get_field("person").related_model
     person = person_model.objects.filter(pk=instance.person_id).first()
     if person is not None:
-        announce(pages={PageRef("person", person.pk)}, retitled=sync_page_titles(person))
+        # The list of people shows every spelling too.
+        announce(
+            pages={PageRef("person", person.pk)}, keys={"list:person"}, retitled=sync_page_titles(person)
+        )
+
+
+def network_changed(sender, instance, created=False, **kwargs):
+    """post_save of a Network: its name shows on its dramas' pages, the list of dramas and home."""
+    if created:
+        return
+    drama_ids = instance.dramas.values_list("pk", flat=True)
+    announce(pages={PageRef("drama", pk) for pk in drama_ids}, keys={"list:drama", "home"})
 
 
 # History

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from dramas.models import Drama
 from dramas.views import DRAMAS_PER_PAGE
 from fanwiki.models import Article, PageTitle
+from fanwiki.pagecache.dependencies import depends_on, page_keys
 from fanwiki.pages import PAGE_KINDS
 from fanwiki.paging import page_count, paginate
 from fanwiki.tagging import public_tags
@@ -42,12 +43,14 @@ def article_list(request):
 
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.published().prefetch_related("tags"), slug=slug)
+    depends_on(request, *page_keys([article]))
     return render(request, "fanwiki/article_detail.html", {"article": article})
 
 
 def tag_detail(request, slug):
     """Dramas, people and articles carrying the tag; each section has its own page number."""
     tag = get_object_or_404(public_tags(), slug=slug)
+    depends_on(request, f"tag:{tag.pk}")
     sections = {
         "dramas": Drama.objects.filter(tags=tag).order_by("-first_aired", "title", "pk"),
         "people": Person.objects.filter(tags=tag).order_by("name", "pk"),

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from fanwiki import editors
 from fanwiki.links import pages_linking_to
 from fanwiki.markup import sanitize_html
+from fanwiki.pagecache.dependencies import depends_on, page_keys, sidebar_keys
 from fanwiki.pages import kind_of
 from fanwiki.sidebar import related_articles
 
@@ -43,18 +44,22 @@ def revision_author(record):
     return editors.revision_author(record)
 
 
-@register.inclusion_tag("includes/related_articles.html")
-def related_articles_sidebar(page):
+@register.inclusion_tag("includes/related_articles.html", takes_context=True)
+def related_articles_sidebar(context, page):
+    depends_on(_request(context), *sidebar_keys(page))
     return {"related_articles": related_articles(page)}
 
 
-@register.inclusion_tag("includes/tag_list.html")
-def tag_list(page):
+@register.inclusion_tag("includes/tag_list.html", takes_context=True)
+def tag_list(context, page):
+    depends_on(_request(context), *page_keys([page]))
     return {"tags": page.tags.all()}
 
 
-@register.inclusion_tag("includes/what_links_here.html")
-def what_links_here(page):
+@register.inclusion_tag("includes/what_links_here.html", takes_context=True)
+def what_links_here(context, page):
+    # A page that starts or stops linking here, or renames, announces this page (fanwiki.signals).
+    depends_on(_request(context), *page_keys([page]))
     return {"backlinks": pages_linking_to(page)}
 
 
@@ -63,3 +68,8 @@ def admin_change_url(page):
     """The admin form for this page: readers who open it are asked to log in."""
     opts = page._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[page.pk])
+
+
+def _request(context):
+    """The request a template renders for; None outside one (render_to_string without a request)."""
+    return getattr(context, "request", None)
