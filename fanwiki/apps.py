@@ -10,7 +10,7 @@ class FanwikiConfig(AppConfig):
         from taggit.models import Tag
 
         from dramas.models import Credit, Network
-        from fanwiki import checks, signals  # noqa: F401 (checks registers the system checks)
+        from fanwiki import checks, moves, signals  # noqa: F401 (checks registers the system checks)
         from fanwiki.models import PageImage
         from fanwiki.pages import PAGE_MODELS
         from people.models import AlternativeName
@@ -24,6 +24,8 @@ class FanwikiConfig(AppConfig):
             connect(pre_delete, signals.forget_page, model)
             connect(post_delete, signals.unindex_page, model)
             connect(post_delete, signals.drop_page_images, model)
+            connect(post_save, moves.remember_move, model)
+            connect(post_delete, moves.forget_moves, model)
             through = model.tags.through
             connect(m2m_changed, signals.tags_changed, through)
             connect(post_save, signals.tagging_saved, through)

@@ -241,3 +241,27 @@ class PageImage(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.alt}"
+
+
+class OldSlug(models.Model):
+    """A slug a page no longer has: its old addresses answer with a permanent redirect to the page.
+
+    Keyed by the page registry (kind name and page id), not by path, so one row covers every URL
+    under the old slug (the page, its history, each revision, each diff) and always leads to the
+    page's current slug. Kept by fanwiki.moves; a live page's own slug never has a row.
+    """
+
+    kind = models.CharField(
+        max_length=20, help_text='The kind of page as the page registry names it, e.g. "drama".'
+    )
+    slug = models.CharField(max_length=200, help_text="The slug the page had before it moved.")
+    page_id = models.PositiveBigIntegerField()
+    moved = models.DateTimeField(auto_now=True, help_text="When the page last left this slug.")
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="unique_old_slug_per_kind")]
+        indexes = [models.Index(fields=["kind", "page_id"], name="old_slug_page_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.slug} → {self.page_id}"

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A 404 under a page's old slug becomes a 301 to its current address.
+    "fanwiki.moves.MovedPageRedirectMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
