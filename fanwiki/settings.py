@@ -267,6 +267,8 @@ LOGIN_URL = "admin:login"
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 # A tag typed "queen of tears" joins the existing "Queen of Tears".
 TAGGIT_CASE_INSENSITIVE = True
+# ...and "Queen  of Tears " (extra spaces) or decomposed Hangul too (fanwiki/tagging.py).
+TAGGIT_TAGS_FROM_STRING = "fanwiki.tagging.parse_tag_names"
 
 # --- HTTPS and cookies -------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

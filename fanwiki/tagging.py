@@ -1,14 +1,51 @@
-"""Tag names the wiki makes itself: each drama's and person's subject tag."""
+"""Tag names: one spelling per tag, the editors' tags box, and each drama's and person's subject tag."""
 
+import unicodedata
+
+from django import forms
 from django.db.models import Exists, OuterRef, Q
+from taggit.forms import TagField
 from taggit.models import Tag
+from taggit.utils import _parse_tags
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
+def normalise_tag_name(name):
+    """One spelling per tag: composed Unicode (Hangul as NFC), single spaces, none at the ends.
+
+    Case is left as typed: TAGGIT_CASE_INSENSITIVE already makes "ost" join "OST".
+    """
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def parse_tag_names(tag_string):
+    """The tags an editor typed (TAGGIT_TAGS_FROM_STRING): names differing only in case or spacing are one."""
+    names = {}
+    for name in map(normalise_tag_name, _parse_tags(tag_string)):
+        if name:
+            names.setdefault(name.casefold(), name)
+    return sorted(names.values())
+
+
+class WikiTagField(TagField):
+    """The tags box of every page form; a name too long to store is a form error, not a database error."""
+
+    def clean(self, value):
+        names = super().clean(value)
+        too_long = [name for name in names if len(name) > TAG_NAME_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                "A tag can be at most %(limit)d characters long: %(tag)s…",
+                code="tag_too_long",
+                params={"limit": TAG_NAME_MAX_LENGTH, "tag": too_long[0][:40]},
+            )
+        return names
+
+
 def subject_tag_name(page_name):
     """The tag a page carries for its own name, cut to what a tag can hold (titles may be longer)."""
-    return (page_name or "").strip()[:TAG_NAME_MAX_LENGTH].strip()
+    return normalise_tag_name(page_name or "")[:TAG_NAME_MAX_LENGTH].strip()
 
 
 def public_tags():

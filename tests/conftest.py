@@ -1,10 +1,19 @@
+import os
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tests.commits import committed
 from tests.factories import make_editor
+
+# Property and fuzz tests: few, fixed examples in the suite so CI stays quick and repeatable;
+# `HYPOTHESIS_PROFILE=fuzz` runs many random ones (see docs/reliability.md).
+hypothesis_settings.register_profile("suite", max_examples=10, deadline=None, derandomize=True, database=None)
+hypothesis_settings.register_profile("fuzz", max_examples=300, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def load_seed():

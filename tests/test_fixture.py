@@ -341,6 +341,85 @@ def test_entry_for_unknown_model_fails_clearly_and_changes_nothing(db, tmp_path)
     assert not Person.objects.filter(slug="half-loaded").exists()
 
 
+def history_counts():
+    return [model.history.count() for model in (Drama, Person, Article, Credit)]
+
+
+def test_a_truncated_fixture_fails_clearly_and_changes_nothing(db, tmp_path):
+    text = SEED_PATH.read_text(encoding="utf-8")
+    path = tmp_path / "partial.json"
+    path.write_text(text[: len(text) // 2], encoding="utf-8")  # a download cut off halfway
+    counts, revisions = row_counts(), history_counts()
+
+    with pytest.raises((CommandError, DeserializationError)) as excinfo:
+        call_command("loaddata", str(path), verbosity=0)
+
+    assert "partial.json" in str(excinfo.value)
+    assert row_counts() == counts
+    assert history_counts() == revisions
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"episodes": "sixteen"}, "sixteen"),
+        ({"first_aired": "2024-02-30"}, "2024-02-30"),
+        ({"first_aired": "2024-04-28", "last_aired": "2024-03-09"}, "drama_last_aired_not_before_first"),
+    ],
+)
+def test_a_bad_value_late_in_a_fixture_fails_clearly_and_undoes_the_rows_before_it(
+    db, tmp_path, fields, named
+):
+    entries = [
+        {
+            "model": "people.person",
+            "fields": {"name": "Loaded First", "slug": "loaded-first", "updated": NOW},
+        },
+        {
+            "model": "dramas.drama",
+            "fields": {"slug": "bad-value", "title": "Bad Value", "updated": NOW, **fields},
+        },
+    ]
+    fixture = _write_fixture(tmp_path, entries)
+    counts, revisions = row_counts(), history_counts()
+
+    with pytest.raises(Exception) as excinfo:  # noqa: B017 (Django raises a ValidationError or a database error)
+        call_command("loaddata", fixture, verbosity=0)
+
+    message = str(excinfo.value)
+    assert named in message and "broken.json" in message, message
+    assert row_counts() == counts
+    assert history_counts() == revisions
+    assert not Person.objects.filter(slug="loaded-first").exists()
+
+
+def test_loading_the_seed_leaves_every_field_and_revision_of_editors_pages_alone(db):
+    article = make_article("Ratings roundup", body="First words.", tags=["Ratings"])
+    article.body = "An editor's second thoughts about [[Queen of Tears]]."
+    article.save()
+    drama = make_drama("Crash Landing on You", synopsis="An editor's synopsis.")
+    person = make_person(
+        "Song Hye-kyo", biography="An editor's biography.", alternative_names=["Song Hye Kyo"]
+    )
+    pages = [article, drama, person]
+
+    def snapshot(page):
+        page.refresh_from_db()
+        fields = {field.attname: getattr(page, field.attname) for field in page._meta.concrete_fields}
+        fields.pop("body_html", None)  # a red link may turn blue: the seed brings the page it names
+        revisions = list(
+            page.history.order_by("history_id").values_list("history_id", "history_change_reason")
+        )
+        return fields, revisions, tag_names(page)
+
+    before = [snapshot(page) for page in pages]
+
+    call_command("loaddata", "seed", verbosity=0)
+
+    assert [snapshot(page) for page in pages] == before
+    assert list(person.alternative_names.values_list("name", flat=True)) == ["Song Hye Kyo"]
+
+
 # manage.py load_seed
 
 

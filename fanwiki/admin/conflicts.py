@@ -3,8 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.managers import TaggableManager
 
 from fanwiki.diffs import diff_text
+from fanwiki.tagging import WikiTagField
 
 
 class WikiPageForm(forms.ModelForm):
@@ -86,6 +88,11 @@ class WikiPageAdmin(SimpleHistoryAdmin):
         # Marks the request so the form and the edit summary know this save is a revert.
         request.reverting_to_revision = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TaggableManager):
+            kwargs.setdefault("form_class", WikiTagField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

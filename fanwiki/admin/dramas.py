@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dramas.models import Credit, Drama, Network
+from fanwiki.admin.autocomplete import LenientAutocompleteMixin
 from fanwiki.admin.conflicts import CreditForm, WikiPageAdmin
 from fanwiki.admin.images import image_inline_for
 
@@ -13,7 +14,7 @@ class NetworkAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(LenientAutocompleteMixin, admin.TabularInline):
     model = Credit
     extra = 1
     autocomplete_fields = ["person"]
@@ -39,7 +40,7 @@ class DramaAdmin(WikiPageAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(SimpleHistoryAdmin):
+class CreditAdmin(LenientAutocompleteMixin, SimpleHistoryAdmin):
     form = CreditForm
     list_display = ["person", "drama", "kind", "character", "billing_order"]
     list_filter = ["kind", "drama"]
