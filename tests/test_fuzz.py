@@ -12,7 +12,8 @@ a longer run).
 import re
 import unicodedata
 from contextlib import contextmanager
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.db import transaction
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from dramas.models import Credit, Drama
 from fanwiki.models import Article
+from fanwiki.sitemaps import SITEMAPS
 from people.models import Person
 from tests.admin_forms import admin_form_data, change_url
 from tests.factories import make_editor
@@ -117,6 +119,7 @@ GOOD_SEGMENTS = {
     "kind": ["dramas", "people", "articles"],
     "slug": ["queen-of-tears", "kim-ji-won", OST_ARTICLE, "ost", "눈물의-여왕"],
     "revision_id": ["1", "2"],
+    "section": sorted(SITEMAPS),
 }
 # Query parameters the views read, and one they do not.
 QUERY_KEYS = ["q", "page", "from", "to", "title", "next", "kind", "zz"]
@@ -135,8 +138,8 @@ def public_routes():
                 if pattern.namespace != "admin":
                     walk(pattern.url_patterns, route, pattern.namespace or namespace)
                 continue
-            template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-            template = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", template)
+            template = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)  # re_path groups
+            template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", template)  # path converters
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             routes.append((name, "/" + template))
 
@@ -179,8 +182,10 @@ def reader():
 def test_every_public_url_pattern_is_fuzzed():
     names = {name for name, _ in ROUTES}
     assert {"fanwiki:home", "fanwiki:tag_detail", "history:revision", "dramas:detail", "sitemap"} <= names
+    assert ("history:revision", "/{kind}/{slug}/history/{revision_id}/") in ROUTES
     for _name, template in ROUTES:
-        assert set(segments_of(template)) <= set(GOOD_SEGMENTS), template
+        assert set(segments_of(template)) <= set(GOOD_SEGMENTS), f"{template}: give its segments good values"
+        assert not set(template) & set("()[]?*+|\\"), f"{template} still holds regular expression syntax"
 
 
 @pytest.mark.parametrize(("name", "template"), [route for route in ROUTES if segments_of(route[1])])
@@ -202,6 +207,45 @@ def test_hostile_query_strings(seed, reader, name, template, data):
     pairs = data.draw(st.lists(st.tuples(st.sampled_from(QUERY_KEYS), encoded_value), min_size=1, max_size=4))
     url = path + "?" + "&".join(f"{key}={value}" for key, value in pairs)
     assert_no_server_error(reader.get(url), url)
+
+
+def wsgi_get(url):
+    """A GET through fanwiki.wsgi.application, with every layer in front of Django, as a server sends it."""
+    from fanwiki.wsgi import application
+
+    path, _, query = url.partition("?")
+    # Servers decode the percent escapes of the path and hand WSGI the raw bytes as latin-1.
+    environ = {"PATH_INFO": unquote_to_bytes(path).decode("latin-1"), "QUERY_STRING": query}
+    setup_testing_defaults(environ)
+    environ["HTTP_HOST"] = "testserver"
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started["status"] = int(status.split()[0])
+
+    chunks = application(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return started["status"], body
+
+
+@fuzz_settings()
+@given(data=st.data())
+def test_hostile_paths_through_every_layer_in_front_of_django(seed, data):
+    template = data.draw(st.sampled_from([template for _, template in ROUTES] + ["/media/{file}"]))
+    values = {
+        segment: data.draw(st.one_of(st.sampled_from(GOOD_SEGMENTS.get(segment, ["img"])), encoded_value))
+        for segment in segments_of(template)
+    }
+    url = template.format(**{key: quote(value, safe="%/") for key, value in values.items()})
+    if data.draw(st.booleans()):
+        url += "?" + data.draw(encoded_value)
+    status, body = wsgi_get(url)
+    assert status < 500, (status, url[:300])
+    assert b"Traceback" not in body, url[:300]
 
 
 def test_the_admin_login_takes_a_hostile_next_without_a_5xx(seed, reader):
