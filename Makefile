@@ -13,7 +13,7 @@ help:
 	@echo "make test           run linters and the whole test suite (SQLite)"
 	@echo "make test-postgres  the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint | format  ruff check / ruff format"
-	@echo "make bench          print page timings and query counts"
+	@echo "make bench          print page timings and query counts, picture save time and media throughput"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,7 @@ test-postgres: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/images.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

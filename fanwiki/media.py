@@ -39,7 +39,18 @@ class MediaFiles:
         self.app = app
         self.root = os.fspath(root)
         self.prefix = prefix
-        self.extra_headers = list(extra_headers)
+        self._folder = os.path.join(self.root, "img", "")
+        # The headers of a hit, by extension, made once.
+        self._headers = {
+            ext: [
+                ("Content-Type", content_type),
+                ("Cache-Control", IMMUTABLE),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Content-Security-Policy", "sandbox"),
+                *extra_headers,
+            ]
+            for ext, content_type in CONTENT_TYPES.items()
+        }
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -51,20 +62,13 @@ class MediaFiles:
         if match is None:
             return _plain(start_response, "404 Not Found")
         # Built from the pattern's groups only: the path the client sent is never joined to the root.
-        name = f"{match['width']}-v{match['version']}.{match['ext']}"
+        digest, name = match["digest"], f"{match['width']}-v{match['version']}.{match['ext']}"
         try:
-            file = open(os.path.join(self.root, "img", match["digest"], name), "rb")  # noqa: SIM115
+            file = open(f"{self._folder}{digest}/{name}", "rb")  # noqa: SIM115
         except OSError:
             return _plain(start_response, "404 Not Found")
-        etag = f'"{match["digest"]}-{name}"'
-        headers = [
-            ("Content-Type", CONTENT_TYPES[match["ext"]]),
-            ("Cache-Control", IMMUTABLE),
-            ("ETag", etag),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Content-Security-Policy", "sandbox"),
-            *self.extra_headers,
-        ]
+        etag = f'"{digest}-{name}"'
+        headers = [*self._headers[match["ext"]], ("ETag", etag)]
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             file.close()
             start_response("304 Not Modified", headers)
