@@ -11,10 +11,8 @@ class CreditGroups:
     # [(label, [credits])] in billing order, pluralised when several share a kind ("Directors").
     crew: list = field(default_factory=list)
     soundtrack: list = field(default_factory=list)
-
-    @property
-    def crew_credits(self):
-        return [credit for _, credits in self.crew for credit in credits]
+    # Every crew credit, in the order given (a person's filmography: by year).
+    crew_credits: list = field(default_factory=list)
 
 
 def split_credits(credits):
@@ -25,6 +23,7 @@ def split_credits(credits):
             groups.cast.append(credit)
         elif credit.kind in Credit.CREW_KINDS:
             crew_by_kind.setdefault(credit.kind, []).append(credit)
+            groups.crew_credits.append(credit)
         elif credit.kind == Credit.Kind.OST_VOCALIST:
             groups.soundtrack.append(credit)
     groups.crew = [

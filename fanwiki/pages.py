@@ -180,14 +180,29 @@ def page_ref(page):
 
 
 def credited_counterparts(kind_name, pk):
-    """Pages shown in this page's credits, and that show it in theirs: a drama's people, a person's dramas."""
+    """Pages shown in this page's credits, and that show it in theirs, in one query.
+
+    A drama's people; a person's dramas, and the people they worked with there (whose "worked with"
+    lists show the person).
+    """
     if kind_name == "drama":
         ids = Credit.objects.filter(drama_id=pk).values_list("person_id", flat=True)
         return {PageRef("person", person_id) for person_id in ids}
     if kind_name == "person":
-        ids = Credit.objects.filter(person_id=pk).values_list("drama_id", flat=True)
-        return {PageRef("drama", drama_id) for drama_id in ids}
+        rows = Credit.objects.filter(drama__credits__person_id=pk).values_list("drama_id", "person_id")
+        refs = set()
+        for drama_id, person_id in rows:
+            refs.add(PageRef("drama", drama_id))
+            if person_id != pk:
+                refs.add(PageRef("person", person_id))
+        return refs
     return set()
+
+
+def people_credited_on(drama_ids):
+    """Everyone credited on these dramas: their "worked with" lists change with any credit there."""
+    ids = Credit.objects.filter(drama_id__in=drama_ids).values_list("person_id", flat=True)
+    return {PageRef("person", person_id) for person_id in ids}
 
 
 def load_pages(refs) -> dict[PageRef, Any]:

@@ -18,7 +18,7 @@ from fanwiki.fixtures import import_reason
 from fanwiki.links import drop_links, record_links
 from fanwiki.markup import render_markdown
 from fanwiki.models import PageImage
-from fanwiki.pages import KINDS_BY_MODEL, PageRef, credited_counterparts, kind_of
+from fanwiki.pages import KINDS_BY_MODEL, PageRef, credited_counterparts, kind_of, people_credited_on
 from fanwiki.tagging import subject_tag_name
 from fanwiki.titles import drop_page_titles, sync_page_titles
 
@@ -202,7 +202,7 @@ def remember_credit(sender, instance, raw=False, **kwargs):
 
 
 def credit_changed(sender, instance, raw=False, **kwargs):
-    """post_save / post_delete of a Credit: the drama's and the person's pages both show it."""
+    """post_save / post_delete of a Credit: the drama's and the person's pages show it, and co-workers'."""
     drama_ids = {instance.drama_id}
     person_ids = {instance.person_id}
     stored = getattr(instance, "_wiki_stored", None)
@@ -215,7 +215,8 @@ def credit_changed(sender, instance, raw=False, **kwargs):
         drama_model = sender._meta.get_field("drama").related_model
         drama_model._default_manager.filter(pk__in=drama_ids).update(version=F("version") + 1)
     pages = {PageRef("drama", pk) for pk in drama_ids} | {PageRef("person", pk) for pk in person_ids}
-    announce(pages=pages)
+    # The drama's other people list this person under "worked with", and the person lists them.
+    announce(pages=pages | people_credited_on(drama_ids))
 
 
 def reindex_person_of_alternative_name(sender, instance, raw=False, **kwargs):

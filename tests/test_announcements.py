@@ -94,17 +94,32 @@ def test_tagging_an_article_changes_the_tag_page_and_sidebars(wiki, announced, a
     assert announced.keys == {f"page:article:{linking.pk}", f"tag:{qot}", f"sidebar:{qot}", "tags", "home"}
 
 
-def test_a_credit_changes_the_drama_and_the_person(wiki, announced, after_commit):
+def test_a_credit_changes_the_drama_the_person_and_their_co_workers(wiki, announced, after_commit):
     drama, kim, hong, *_ = wiki
     newcomer = make_person("Park Seong-hoon")
     announced.clear()
     with after_commit():
         credit = make_credit(drama, newcomer, kind=Credit.Kind.CAST, character="Yoon Eun-seong")
-    assert announced.pages == {ref(drama), ref(newcomer)}
+    # Kim Soo-hyun's and Kim Ji-won's "worked with" lists gain the newcomer.
+    assert announced.pages == {ref(drama), ref(newcomer), ref(kim), ref(hong)}
     announced.clear()
     with after_commit():
         credit.delete()
-    assert announced.pages == {ref(drama), ref(newcomer)}
+    assert announced.pages == {ref(drama), ref(newcomer), ref(kim), ref(hong)}
+
+
+def test_renaming_a_person_changes_their_dramas_and_co_workers(wiki, announced, after_commit):
+    drama, kim, hong, *_ = wiki
+    with after_commit():
+        elsewhere = make_person("Jun Ji-hyun")
+        make_credit(make_drama("My Love from the Star"), elsewhere)
+    announced.clear()
+    kim.name = "Kim Soo-hyun (actor)"
+    with after_commit():
+        kim.save()
+    # Queen of Tears lists him in its cast, Kim Ji-won under "worked with"; Jun Ji-hyun shares nothing.
+    assert {ref(kim), ref(drama), ref(hong)} <= announced.pages
+    assert ref(elsewhere) not in announced.pages
 
 
 def test_a_new_spelling_changes_the_person_and_pages_linking_to_it(after_commit, announced):
@@ -210,5 +225,5 @@ def test_an_admin_save_with_an_inline_credit_announces_the_credited_person(
     with after_commit():
         response = editor_client.post(url, data)
     assert response.status_code == 302
-    assert {ref(drama), ref(kim)} <= announced.pages
-    assert ref(hong) not in announced.pages
+    # Kim Ji-won's "worked with" shows Kim Soo-hyun's role in the drama.
+    assert {ref(drama), ref(kim), ref(hong)} <= announced.pages
