@@ -39,6 +39,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py rebuild_search --if-empty
 
 run: seed
 	$(BIN)/python manage.py runserver $(HOST)

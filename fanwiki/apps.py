@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 
@@ -42,3 +43,11 @@ class FanwikiConfig(AppConfig):
         connect(pre_save, signals.give_tag_a_routable_slug, Tag)
         connect(post_save, signals.tag_renamed, Tag)
         connect(post_save, signals.network_changed, Network)
+
+        # The search index follows every committed write.
+        from fanwiki.changes import pages_changed
+        from fanwiki.search import update_index
+        from fanwiki.search.checks import check_search_engine
+
+        pages_changed.connect(update_index, dispatch_uid="fanwiki-search-index")
+        register(check_search_engine, Tags.database)

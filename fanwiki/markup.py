@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from django.core.cache import cache
+from django.utils.html import strip_tags
 
 from fanwiki.titles import normalise_title, resolve_titles
 from fanwiki.wikilinks import WikiExtension, find_link_targets
@@ -150,3 +151,13 @@ def render_markdown(text, resolved=None):
         html = sanitize_html(converter.convert(text))
         cache.set(cache_key, html, CACHE_SECONDS)
     return html
+
+
+_BLOCK_TAGS = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|td|th|tr|br|div|blockquote|pre|dd|dt|hr)\b[^>]*>", re.I)
+
+
+def plain_text(html):
+    """Stored HTML as plain text (for search and descriptions): through today's sanitizer first, as
+    it may have been made by an older one (so no script's content survives), then tags dropped with
+    blocks kept apart."""
+    return " ".join(unescape(strip_tags(_BLOCK_TAGS.sub(" ", sanitize_html(html or "")))).split())

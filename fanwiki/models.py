@@ -265,3 +265,46 @@ class OldSlug(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.slug} → {self.page_id}"
+
+
+class SearchDocument(models.Model):
+    """One public page as the search index sees it (fanwiki/search/): derived data, rebuilt at will.
+
+    On SQLite an FTS5 table (trigram tokenizer) indexes names, roles and text, kept in step with this
+    table by triggers; on PostgreSQL a generated tsvector column and pg_trgm indexes do. Both are made by
+    migration 0007, so the model does not name them.
+    """
+
+    kind = models.CharField(max_length=20, help_text="The page kind's name in the page registry.")
+    object_id = models.PositiveBigIntegerField()
+    url = models.CharField(max_length=300)
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=200, blank=True, help_text="The Hangul title or name, if any.")
+    names = models.TextField(help_text="The page's own names, folded, with their search keys.")
+    roles = models.TextField(blank=True, help_text="Characters played in or by the page, folded, with keys.")
+    text = models.TextField(blank=True, help_text="Plain text of the page, for matching and snippets.")
+    updated = models.DateTimeField(help_text="When the page was last changed.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_document_per_page"),
+        ]
+        indexes = [models.Index(fields=["-updated"], name="search_document_updated_idx")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+
+class SearchKey(models.Model):
+    """A name of a page run into one word ("kimjiwon", "눈물의여왕", "ᄀᄌᄋ"): exact matches rank first."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "key"], name="unique_search_key_per_document"),
+        ]
+
+    def __str__(self):
+        return self.key

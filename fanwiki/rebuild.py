@@ -16,6 +16,7 @@ from fanwiki.links import _target_keys
 from fanwiki.markup import render_markdown
 from fanwiki.models import PageTitle, WikiLink
 from fanwiki.pages import PAGE_KINDS, all_pages
+from fanwiki.search.documents import rebuild_documents
 from fanwiki.tagging import subject_tag_name
 from fanwiki.titles import resolve_titles, title_rows
 from fanwiki.wikilinks import find_link_targets
@@ -140,7 +141,11 @@ STEPS = (
 
 
 def rebuild_wiki(progress_factory, kinds=PAGE_KINDS):
-    """Run every step for every kind; return {(step, kind name): pages changed}. Announces the changes."""
+    """Run every step for every kind; return {(step, kind name): pages changed}. Announces the changes.
+
+    The search index comes last, from the finished HTML. Its changes are not announced: no page
+    shows a search document.
+    """
     report = {}
     for label, step, applies in STEPS:
         for kind in filter(applies, kinds):
@@ -151,4 +156,9 @@ def rebuild_wiki(progress_factory, kinds=PAGE_KINDS):
                 report[(label, kind.name)] = len(changed)
                 for pk in changed:
                     announce(pages={kind.ref_for(pk)}, keys=keys_for_page(kind, pk))
+    for kind in kinds:
+        with transaction.atomic():
+            progress = progress_factory(f"search index: {kind.segment}", kind.model._default_manager.count())
+            report[("search index", kind.name)] = len(rebuild_documents(kind, progress))
+            progress.done()
     return report

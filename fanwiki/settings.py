@@ -8,6 +8,8 @@ Environment variables (default in brackets):
     DJANGO_DEBUG                    "1" for local development only [off]
     DJANGO_SECRET_KEY               required when debug is off [a development key when debug is on]
     DJANGO_ALLOWED_HOSTS            comma-separated host names [127.0.0.1,localhost,testserver]
+    DJANGO_SITE_URL                 the public origin, e.g. https://wiki.example.org: canonical links and
+                                    link previews name it whatever Host a request came with [the request's]
     DJANGO_CSRF_TRUSTED_ORIGINS     comma-separated origins, e.g. https://wiki.example.org [none]
     DATABASE_URL                    any URL dj-database-url reads [SQLite db.sqlite3 beside manage.py]
     DJANGO_CONN_MAX_AGE             seconds a database connection is kept; 0 closes it after each
@@ -40,6 +42,7 @@ import os
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -86,6 +89,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# Where canonical URLs and link previews point (fanwiki/previews.py). Unset, they use the request's
+# host, which ALLOWED_HOSTS has vetted; set, they never depend on a header a client or proxy sends.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+_site = urlsplit(SITE_URL)
+if SITE_URL and (_site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _site.query):
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL must be an origin such as https://wiki.example.org, not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     # fanwiki first so its templates and admin overrides win.

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path, register_converter
 
 from fanwiki import history, views
 from fanwiki.disambiguation import disambiguation
-from fanwiki.feeds import LatestArticlesFeed
+from fanwiki.feeds import LatestArticlesFeed, TagArticlesFeed
 from fanwiki.pages import KINDS_BY_SEGMENT
 from fanwiki.recent_changes import RecentChangesFeed, recent_changes_view
 from fanwiki.sitemaps import SITEMAPS
@@ -53,6 +53,7 @@ urlpatterns = [
     # Machine-readable endpoints, outside the namespaces of HTML pages.
     path("feeds/articles/", LatestArticlesFeed(), name="article_feed"),
     path("feeds/recent-changes/", RecentChangesFeed(), name="recent_changes_feed"),
+    path("tags/<tagslug:slug>/feed/", TagArticlesFeed(), name="tag_feed"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

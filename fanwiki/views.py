@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,20 +8,18 @@ from django.views.decorators.http import require_GET
 
 from dramas.models import Drama
 from dramas.views import DRAMAS_PER_PAGE
-from fanwiki.models import Article, PageTitle
+from fanwiki.models import Article
 from fanwiki.pagecache.dependencies import depends_on, page_keys
 from fanwiki.pages import PAGE_KINDS
 from fanwiki.paging import page_count, paginate
+from fanwiki.search import search as search_pages
 from fanwiki.tagging import public_tags
-from fanwiki.titles import normalise_title
 from people.models import Person
 from people.views import PEOPLE_PER_PAGE
 
 HOME_LIST_SIZE = 12
 ARTICLES_PER_PAGE = 50
 TAG_SECTION_SIZE = 30
-SEARCH_QUERY_MAX = 100
-SEARCH_RESULTS_MAX = 50
 
 
 def home(request):
@@ -89,25 +86,8 @@ def browse(request):
 
 @require_GET
 def search(request):
-    # NUL bytes can be typed into a URL but can be stored in no database text column.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_QUERY_MAX]
-    titles, articles = [], []
-    key = normalise_title(query)
-    if key:
-        # The title index already folds case, spaces and hyphens and holds Hangul names.
-        titles = list(
-            PageTitle.objects.filter(key__contains=key)
-            .values("title", "url")
-            .distinct()
-            .order_by("title")[:SEARCH_RESULTS_MAX]
-        )
-        articles = list(
-            Article.objects.published()
-            .filter(Q(summary__icontains=query) | Q(body__icontains=query))
-            .listed()[:SEARCH_RESULTS_MAX]
-        )
-    context = {"query": query, "titles": titles, "articles": articles}
-    return render(request, "fanwiki/search.html", context)
+    results = search_pages(request.GET.get("q", ""), request.GET.get("page"))
+    return render(request, "fanwiki/search.html", {"results": results, "query": results.query})
 
 
 def missing_page(request):

@@ -1,5 +1,6 @@
 """The elements of an HTML fragment, as a browser's parser would see them, without a third-party parser."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -31,3 +32,11 @@ def elements(html):
     parser.feed(html)
     parser.close()
     return parser.elements
+
+
+_JSON_LD = re.compile(r'<script type="application/ld\+json">[^<]*</script>')
+
+
+def without_json_ld(html):
+    """The page without its JSON-LD: a data block, which browsers never run (its content holds no "<")."""
+    return _JSON_LD.sub("", html)

@@ -1,13 +1,15 @@
-"""How search engines and feed readers find the wiki: the sitemap index, the Atom feed, robots.txt."""
+"""How search engines and feed readers find the wiki: the sitemap index, the Atom feeds, robots.txt."""
 
 import re
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 
 from fanwiki.models import Article
 from fanwiki.sitemaps import SITEMAPS
 from tests.factories import make_article
+from tests.html_elements import elements
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
@@ -127,3 +129,68 @@ def test_sitemap_and_feed_run_a_fixed_number_of_queries(client, seed, django_ass
         client.get("/sitemap-articles.xml")
     with django_assert_max_num_queries(2):
         client.get("/feeds/articles/")
+
+
+# Feeds per tag, read with a real feed parser
+
+
+def read_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def test_tag_feed_lists_the_tags_published_articles_newest_first(client, seed):
+    newest = make_article("Fresh OST news", summary="Another song.", tags=["OST"])
+    make_article("Untagged news")
+    make_article("Draft OST news", status=Article.Status.DRAFT, tags=["OST"])
+    feed = read_feed(client, "/tags/ost/feed/")
+    assert feed.feed.title == "FanWiki: articles tagged “OST”"
+    assert feed.feed.link == "http://testserver/tags/ost/"
+    titles = [entry.title for entry in feed.entries]
+    assert titles[0] == newest.title
+    tagged = Article.objects.published().filter(tags__slug="ost")
+    assert set(titles) == {article.title for article in tagged}
+    assert "Draft OST news" not in titles and "Untagged news" not in titles
+    assert feed.entries[0].link == f"http://testserver{newest.get_absolute_url()}"
+    assert feed.entries[0].summary == "Another song."
+
+
+def test_site_wide_feed_reads_with_a_feed_parser(client, seed):
+    feed = read_feed(client, "/feeds/articles/")
+    assert {entry.title for entry in feed.entries} == {a.title for a in Article.objects.published()}
+
+
+def test_tag_page_advertises_its_feed(client, seed):
+    links = [
+        element["attrs"]
+        for element in elements(client.get("/tags/queen-of-tears/").content.decode())
+        if element["tag"] == "link" and element["attrs"].get("rel") == "alternate"
+    ]
+    feeds = {link["href"]: link for link in links if link.get("type") == "application/atom+xml"}
+    assert set(feeds) == {"/feeds/articles/", "/tags/queen-of-tears/feed/"}
+    assert feeds["/tags/queen-of-tears/feed/"]["title"] == "FanWiki: articles tagged “Queen of Tears”"
+
+
+def test_a_draft_only_tag_has_no_feed(client, seed):
+    make_article("Secret", status=Article.Status.DRAFT, tags=["Hush-hush"])
+    assert client.get("/tags/hush-hush/").status_code == 404
+    assert client.get("/tags/hush-hush/feed/").status_code == 404
+    assert client.get("/tags/no-such-tag/feed/").status_code == 404
+
+
+def test_a_hangul_tag_has_a_feed(client, seed):
+    article = make_article("Korean-tagged story", tags=["김지원"])
+    feed = read_feed(client, "/tags/김지원/feed/")
+    assert [entry.title for entry in feed.entries] == [article.title]
+
+
+def test_tag_feed_runs_a_fixed_number_of_queries(client, seed, django_assert_max_num_queries):
+    for number in range(30):
+        make_article(f"More OST {number}", tags=["OST"])
+    with django_assert_max_num_queries(2):
+        client.get("/tags/ost/feed/")

@@ -20,6 +20,7 @@ from django.urls import resolve
 from dramas.models import Credit, Drama
 from fanwiki.models import Article
 from people.models import Person
+from tests.commits import committed
 from tests.factories import (
     make_article,
     make_credit,
@@ -54,7 +55,7 @@ PAGES = {
     # The seed's OST tag is on a drama, a person and an article: every section of a tag page shows.
     "/tags/ost/": "a query per drama for its network, or per tagged article",
     "/tags/ost/?people=2&articles=2": "a query per person or per tagged article",
-    "/search/?q=Kim": "a query per matching title or article",
+    "/search/?q=Daily+Sports": "a query per result for its page, kind or snippet",
     "/missing/?title=Nobody+Yet": "a query per similar title",
     "/dramas/queen-of-tears/history/": "a query per revision for its editor or previous revision, or per "
     "credit change for its person",
@@ -188,11 +189,14 @@ def grow_tenfold():
 def counts(django_db_setup, django_db_blocker):
     """{url: (queries, page size) at the seed's size}; the data is grown tenfold once they are taken."""
     with django_db_blocker.unblock(), transaction.atomic(), short_pages(10):
-        call_command("loaddata", "seed", verbosity=0)
-        add_namesakes(NAMESAKES)
+        # Committed as in real use, so after-commit listeners (the search index) see the writes.
+        with committed():
+            call_command("loaddata", "seed", verbosity=0)
+            add_namesakes(NAMESAKES)
         client = Client()
         small = {url: measure(client, url) for url in PAGES}
-        grow_tenfold()
+        with committed():
+            grow_tenfold()
         yield small
         transaction.set_rollback(True)
 

@@ -14,7 +14,8 @@ class _DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Rebuild all derived data from the Markdown and the credits: subject tags, the title index, "
-        "the link table and every page's rendered HTML. Only differences are written, so a second run "
+        "the link table, every page's rendered HTML and the search index. Only differences are written, "
+        "so a second run "
         "changes nothing. Use it after bulk imports (which send no signals) or when the Markdown "
         "pipeline changed."
     )
