@@ -26,3 +26,23 @@ def per_process_cache_warning():
 def check_shared_cache(app_configs, **kwargs):
     warning = per_process_cache_warning()
     return [warning] if warning else []
+
+
+@checks.register()
+def check_picture_encoders(app_configs, **kwargs):
+    """Every rendition format must be encodable, or saving a poster would fail half-way."""
+    from PIL import features
+
+    from fanwiki.images import ENCODINGS
+
+    feature = {"AVIF": "avif", "WEBP": "webp", "JPEG": "jpg"}
+    missing = [e.pillow_format for e in ENCODINGS if not features.check(feature[e.pillow_format])]
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"Pillow cannot encode {', '.join(missing)}: pictures' renditions cannot be made.",
+            hint="Install the Pillow version pinned in requirements.txt (its wheels include AVIF and WebP).",
+            id="fanwiki.E001",
+        )
+    ]

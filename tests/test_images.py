@@ -485,3 +485,14 @@ def test_a_form_with_more_than_one_file_gets_the_400_page(editor_client):
     data["extra"] = image_upload("second.jpg")
     assert editor_client.post(change_url(drama), data).status_code == 400
     assert not PageImage.objects.exists()
+
+
+def test_the_system_check_names_a_missing_encoder(monkeypatch):
+    from PIL import features
+
+    from fanwiki.checks import check_picture_encoders
+
+    assert check_picture_encoders(None) == []
+    monkeypatch.setattr(features, "check", lambda name: name != "avif")
+    (error,) = check_picture_encoders(None)
+    assert error.id == "fanwiki.E001" and "AVIF" in error.msg
