@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from taggit.models import Tag
 
+from fanwiki.bulk import insert_rows
 from fanwiki.changes import announce, keys_for_page
 from fanwiki.links import _target_keys
 from fanwiki.markup import render_markdown
@@ -69,7 +70,8 @@ def rebuild_titles(kind, progress):
         )
     }
     wanted = {}
-    for batch in _batches(all_pages(kind)):
+    # Names, slugs and status are all a title needs: the text is left in the database.
+    for batch in _batches(all_pages(kind).defer(kind.text_field, kind.html_field)):
         for page in batch:
             for key, row in title_rows(page).items():
                 wanted[(page.pk, key)] = row
@@ -77,13 +79,14 @@ def rebuild_titles(kind, progress):
     changed = {pair for pair in set(stored) | set(wanted) if stored.get(pair) != wanted.get(pair)}
     for object_id, key in changed & set(stored):
         PageTitle.objects.filter(content_type=content_type, object_id=object_id, key=key).delete()
-    PageTitle.objects.bulk_create(
+    insert_rows(
+        PageTitle,
+        ["content_type_id", "object_id", "key", "title", "url"],
         [
-            PageTitle(content_type=content_type, object_id=object_id, key=key, title=title, url=url)
+            (content_type.pk, object_id, key, title, url)
             for (object_id, key), (title, url) in wanted.items()
             if (object_id, key) in changed
         ],
-        batch_size=BATCH_SIZE,
     )
     return {object_id for object_id, _ in changed}
 
@@ -94,19 +97,15 @@ def rebuild_links(kind, progress):
     fields = ("source_id", "target_key", "source_title", "source_url", "source_is_public")
     stored = set(WikiLink.objects.filter(source_type=content_type).values_list(*fields))
     wanted = set()
-    for batch in _batches(all_pages(kind)):
+    for batch in _batches(all_pages(kind).defer(kind.html_field)):
         for page in batch:
             source = (str(page), page.get_absolute_url(), kind.is_public(page))
             wanted.update((page.pk, key, *source) for key in _target_keys(kind.text(page)))
         progress.advance(len(batch))
     for source_id, key, *_ in stored - wanted:
         WikiLink.objects.filter(source_type=content_type, source_id=source_id, target_key=key).delete()
-    WikiLink.objects.bulk_create(
-        [
-            WikiLink(source_type=content_type, **dict(zip(fields, row, strict=True)))
-            for row in wanted - stored
-        ],
-        batch_size=BATCH_SIZE,
+    insert_rows(
+        WikiLink, ["source_type_id", *fields], [(content_type.pk, *row) for row in sorted(wanted - stored)]
     )
     return {row[0] for row in stored ^ wanted}
 
