@@ -13,7 +13,7 @@ help:
 	@echo "make test           run linters and the whole test suite (SQLite)"
 	@echo "make test-postgres  the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint | format  ruff check / ruff format"
-	@echo "make bench          print page timings and query counts, picture save time and media throughput"
+	@echo "make bench          pages served by gunicorn and measured with wrk (seed and 100k demo articles), pictures"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,8 +66,11 @@ test: install-dev lint
 test-postgres: install-dev
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest
 
+# Sizes to measure: "seed" and numbers of demo articles. BENCH_ARGS: e.g. --duration 10 --postgres URL.
+BENCH_SIZES ?= seed,100000
 bench: install-dev
-	$(BIN)/python bench/pages.py
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 	$(BIN)/python bench/images.py
 
 clean:

@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from django.core.cache import cache
-from django.utils.html import strip_tags
 
 from fanwiki.titles import normalise_title, resolve_titles
 from fanwiki.wikilinks import WikiExtension, find_link_targets
@@ -154,10 +153,13 @@ def render_markdown(text, resolved=None):
 
 
 _BLOCK_TAGS = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|td|th|tr|br|div|blockquote|pre|dd|dt|hr)\b[^>]*>", re.I)
+# A tag as the sanitizer writes it: attribute values in double quotes (a ">" may stand inside them),
+# and never a bare "<" in text. Faster than strip_tags()'s HTML parser, which search indexing feels.
+_SANITIZED_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 
 
 def plain_text(html):
     """Stored HTML as plain text (for search and descriptions): through today's sanitizer first, as
     it may have been made by an older one (so no script's content survives), then tags dropped with
     blocks kept apart."""
-    return " ".join(unescape(strip_tags(_BLOCK_TAGS.sub(" ", sanitize_html(html or "")))).split())
+    return " ".join(unescape(_SANITIZED_TAG.sub("", _BLOCK_TAGS.sub(" ", sanitize_html(html or "")))).split())

@@ -40,8 +40,9 @@ from fanwiki.hangul import HANGUL_RUN
 from fanwiki.models import Article, PageTitle, TaggedArticle
 from fanwiki.pages import KINDS_BY_MODEL, KINDS_BY_NAME
 from fanwiki.rebuild import rebuild_links, rebuild_subject_tags, rebuild_titles
+from fanwiki.search.documents import rebuild_documents
 from fanwiki.tagging import subject_tag_name
-from fanwiki.titles import normalise_title
+from fanwiki.titles import normalise_title, resolve_titles
 from people.models import AlternativeName, Person, TaggedPerson
 
 BATCH_SIZE = 2000
@@ -381,13 +382,11 @@ class Generator:
             progress.done()
 
     def load_title_index(self):
-        """{key: (title, url)} as resolve_titles() would answer for each key."""
+        """{key: (title, url)}: where a link to each name in the title index leads, by resolve_titles()."""
+        keys = sorted(set(PageTitle.objects.values_list("key", flat=True).iterator(chunk_size=BATCH_SIZE)))
         index = {}
-        rows = PageTitle.objects.order_by("key", "content_type_id", "object_id").values_list(
-            "key", "title", "url"
-        )
-        for key, title, url in rows.iterator(chunk_size=BATCH_SIZE):
-            index.setdefault(key, (title, url))
+        for start in range(0, len(keys), BATCH_SIZE):
+            index.update(resolve_titles(keys[start : start + BATCH_SIZE]))
         return index
 
     def common_values(self):
@@ -685,6 +684,7 @@ class Generator:
     # Derived data and the announcement
 
     def link_and_tag(self):
+        """The link table, subject tags and search index, by the steps of rebuild_wiki."""
         for name in ("drama", "person", "article"):
             kind = KINDS_BY_NAME[name]
             progress = self.progress(f"link table: {kind.segment}", kind.model._default_manager.count())
@@ -694,6 +694,11 @@ class Generator:
             kind = KINDS_BY_NAME[name]
             progress = self.progress(f"subject tags: {kind.segment}", kind.model._default_manager.count())
             rebuild_subject_tags(kind, progress)
+            progress.done()
+        # Last, from the finished pages, as rebuild_wiki does.
+        for kind in KINDS_BY_NAME.values():
+            progress = self.progress(f"search index: {kind.segment}", kind.model._default_manager.count())
+            rebuild_documents(kind, progress)
             progress.done()
 
     def announce(self):
