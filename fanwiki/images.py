@@ -262,6 +262,22 @@ def _srcset(renditions):
     return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in renditions)
 
 
+def image_of(page):
+    """The picture a page shows (its kind's image role), or None; one query, remembered on the page.
+
+    The page's body and its <head> (og:image, JSON-LD) both ask; only the first asks the database.
+    """
+    if not hasattr(page, "_page_image"):
+        # Imported here: the media layer imports this module outside Django's app loading.
+        from fanwiki.models import PageImage
+        from fanwiki.pages import kind_of
+
+        kind = kind_of(page)
+        rows = PageImage.objects.for_pages(kind.model, [page.pk], kind.image_role) if kind.image_role else []
+        page._page_image = next(iter(rows), None)
+    return page._page_image
+
+
 def picture(image, storage=None):
     """The <picture> data for a stored PageImage row."""
     storage = storage or default_storage

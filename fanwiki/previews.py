@@ -17,6 +17,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from fanwiki.images import image_of, picture
 from fanwiki.markup import plain_text
 from fanwiki.pages import kind_of
 from fanwiki.structured_data import SITE_NAME, STRUCTURED_DATA
@@ -89,7 +90,7 @@ class Preview:
     url: str
     open_graph_type: str
     structured_data: dict
-    image: str = ""  # an absolute URL; none yet
+    image: str = ""  # an absolute URL: the largest JPEG of the page's picture, if it has one
     # Extra (property, content) pairs, e.g. article:published_time.
     open_graph: list = field(default_factory=list)
 
@@ -116,6 +117,7 @@ def page_preview(request, page):
         open_graph_type=OPEN_GRAPH_TYPES[kind.name],
         structured_data=STRUCTURED_DATA[kind.name](page, absolute, description),
     )
+    _add_image(preview, page, absolute)
     if kind.name == "article":
         preview.open_graph += [
             ("article:published_time", page.published.isoformat() if page.published else ""),
@@ -123,3 +125,27 @@ def page_preview(request, page):
             *(("article:tag", tag.name) for tag in page.tags.all()),
         ]
     return preview
+
+
+def _add_image(preview, page, absolute):
+    """og:image (the largest JPEG rendition: every crawler reads JPEG) and the JSON-LD image."""
+    image = image_of(page)
+    if image is None:
+        return
+    jpeg = picture(image).largest
+    # A bucket's storage gives absolute URLs already; files on this machine are paths.
+    url = jpeg.url if "://" in jpeg.url else absolute(jpeg.url)
+    preview.image = url
+    preview.open_graph += [
+        ("og:image:type", "image/jpeg"),
+        ("og:image:width", str(jpeg.width)),
+        ("og:image:height", str(jpeg.height)),
+        ("og:image:alt", image.alt),
+    ]
+    preview.structured_data["image"] = {
+        "@type": "ImageObject",
+        "url": url,
+        "contentUrl": url,
+        "caption": image.alt,
+        "creditText": image.credit,
+    }

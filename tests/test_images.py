@@ -25,6 +25,7 @@ from tests.factories import (
     make_person,
 )
 from tests.html_elements import elements
+from tests.test_previews import check_against_schema_org, head, json_ld, meta
 
 pytestmark = pytest.mark.django_db
 
@@ -496,3 +497,45 @@ def test_the_system_check_names_a_missing_encoder(monkeypatch):
     monkeypatch.setattr(features, "check", lambda name: name != "avif")
     (error,) = check_picture_encoders(None)
     assert error.id == "fanwiki.E001" and "AVIF" in error.msg
+
+
+# Link previews
+
+
+def test_og_image_is_the_largest_jpeg_and_json_ld_names_the_picture(client):
+    drama = make_drama("Queen of Tears")
+    image = make_page_image(drama, size=(700, 1000), credit="tvN")
+
+    html, found = head(client, drama.get_absolute_url())
+
+    url = "http://testserver" + default_storage.url(images.rendition_name(image.digest, 640, "jpg"))
+    assert meta(found, property="og:image") == [url]
+    assert meta(found, property="og:image:type") == ["image/jpeg"]
+    assert meta(found, property="og:image:width") == ["640"]
+    assert meta(found, property="og:image:height") == [str(images.rendition_height(640, 700, 1000))]
+    assert meta(found, property="og:image:alt") == [image.alt]
+    assert meta(found, name="twitter:card") == ["summary_large_image"]
+    data = json_ld(html)
+    assert data["image"] == {
+        "@type": "ImageObject",
+        "url": url,
+        "contentUrl": url,
+        "caption": image.alt,
+        "creditText": "tvN",
+    }
+    check_against_schema_org(data)
+
+
+def test_a_portrait_is_a_persons_og_image(client):
+    person = make_person()
+    make_page_image(person, size=(240, 320))
+    html, found = head(client, person.get_absolute_url())
+    assert meta(found, property="og:image")[0].endswith("/240-v1.jpg")
+    assert json_ld(html)["image"]["@type"] == "ImageObject"
+
+
+def test_a_page_without_a_picture_has_no_og_image(client):
+    drama = make_drama()
+    html, found = head(client, drama.get_absolute_url())
+    assert meta(found, property="og:image") == [] and "image" not in json_ld(html)
+    assert meta(found, name="twitter:card") == ["summary"]

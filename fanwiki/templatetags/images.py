@@ -5,7 +5,7 @@ A page without an image renders nothing at all: no empty frame, no placeholder.
 
 from django import template
 
-from fanwiki.images import picture
+from fanwiki.images import image_of, picture
 from fanwiki.models import PageImage
 from fanwiki.pages import kind_of
 
@@ -18,15 +18,6 @@ PAGE_IMAGE_SIZES = {
     "portrait": "12rem",
 }
 THUMBNAIL_SIZES = "3rem"
-
-
-def image_of(page):
-    """The picture a page shows (its kind's image role), or None; one query, kept on the page."""
-    if not hasattr(page, "_page_image"):
-        kind = kind_of(page)
-        rows = PageImage.objects.for_pages(kind.model, [page.pk], kind.image_role) if kind.image_role else []
-        page._page_image = next(iter(rows), None)
-    return page._page_image
 
 
 @register.simple_tag
