@@ -8,10 +8,11 @@ class FanwikiConfig(AppConfig):
     verbose_name = "Wiki"
 
     def ready(self):
+        from simple_history.signals import post_create_historical_record
         from taggit.models import Tag
 
         from dramas.models import Credit, Network
-        from fanwiki import checks, moves, signals  # noqa: F401 (checks registers the system checks)
+        from fanwiki import checks, moves, signals, snapshots  # noqa: F401 (checks registers system checks)
         from fanwiki.models import PageImage
         from fanwiki.pages import PAGE_MODELS
         from people.models import AlternativeName
@@ -31,11 +32,19 @@ class FanwikiConfig(AppConfig):
             connect(m2m_changed, signals.tags_changed, through)
             connect(post_save, signals.tagging_saved, through)
             connect(post_delete, signals.tagging_deleted, through)
+            # Complete revisions: after the receivers above, so subject tags are settled.
+            connect(pre_delete, snapshots.snapshot_page_deleting, model)
+            connect(post_create_historical_record, snapshots.snapshot_new_revision, model.history.model)
+            connect(m2m_changed, snapshots.snapshot_tags, through)
+            connect(post_save, snapshots.snapshot_tagging, through)
+            connect(post_delete, snapshots.snapshot_tagging, through)
         for model in (*PAGE_MODELS, Credit):
             connect(post_save, signals.record_loaded_revision, model)
         connect(pre_save, signals.remember_credit, Credit)
         connect(post_save, signals.credit_changed, Credit)
         connect(post_delete, signals.credit_changed, Credit)
+        connect(post_save, snapshots.snapshot_credit, Credit)
+        connect(post_delete, snapshots.snapshot_credit, Credit)
         connect(post_save, signals.reindex_person_of_alternative_name, AlternativeName)
         connect(post_delete, signals.reindex_person_of_alternative_name, AlternativeName)
         connect(post_save, signals.page_image_changed, PageImage)

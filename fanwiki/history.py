@@ -13,6 +13,7 @@ from dramas.models import Credit
 from fanwiki.diffs import changed_fields, compare_texts
 from fanwiki.markup import render_markdown
 from fanwiki.pages import KINDS_BY_SEGMENT, kind_of
+from fanwiki.snapshots import compare, credit_label, snapshot_of_revision, with_snapshots
 
 REVISIONS_PER_PAGE = 50
 MAX_REVISION_ID = 2**31 - 1
@@ -63,11 +64,15 @@ def revision_detail(request, kind, slug, revision_id):
     revision_id = _parse_revision_id(revision_id)
     if revision_id is None:
         raise Http404("No such revision.")
-    revision = get_object_or_404(_revisions(page), history_id=revision_id)
+    revision = get_object_or_404(with_snapshots(_revisions(page), kind_of(page)), history_id=revision_id)
+    snapshot = snapshot_of_revision(revision)
     context = {
         "page": page,
         "kind": kind,
         "revision": revision,
+        # Its tags and (a drama's) credits, as the revision recorded them; None if it predates that.
+        "snapshot": snapshot,
+        "snapshot_credits": [credit_label(credit) for credit in snapshot.credits] if snapshot else [],
         "revision_title": str(revision.instance),
         # Links as they resolve today, as MediaWiki shows old revisions: a page written before its link
         # targets existed shows them blue now. Cached by text and link targets, like every rendering.
@@ -79,7 +84,8 @@ def revision_detail(request, kind, slug, revision_id):
 def revision_diff(request, kind, slug):
     """Compare any two revisions: ?from=<id>&to=<id>; without them, the last two."""
     page = _page_or_404(kind, slug)
-    revisions = _revisions(page)
+    # Their tags and credits come in the same query.
+    revisions = with_snapshots(_revisions(page), kind_of(page))
     wanted = [_parse_revision_id(request.GET.get(name)) for name in ("from", "to")]
     if all(wanted):
         found = {rev.history_id: rev for rev in revisions.filter(history_id__in=wanted)}
@@ -103,6 +109,7 @@ def revision_diff(request, kind, slug):
         context.update(
             old=old,
             new=new,
+            related=compare(snapshot_of_revision(old), snapshot_of_revision(new)),
             lines=text_diff.lines,
             notes=text_diff.notes,
             fields=changed_fields(old, new, compared),

@@ -308,3 +308,34 @@ class SearchKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class RevisionSnapshot(models.Model):
+    """What a page revision holds beyond its own row: its tags and, for a drama, its credits.
+
+    One row per historical record, keyed by the page registry's kind name and the record's
+    history_id (the history tables are simple_history's, one per kind). Kept by fanwiki.snapshots:
+    a tag or credit change made in the same transaction as a page save belongs to that revision;
+    one made on its own is a revision of its own. Diffs compare these; a revert restores them.
+    """
+
+    kind = models.CharField(
+        max_length=20, help_text='The kind of page, as the page registry names it: "drama".'
+    )
+    history_id = models.PositiveBigIntegerField(
+        help_text="The revision: a history_id of that kind's history table."
+    )
+    tags = models.JSONField(default=list, blank=True, help_text="The page's tag names, sorted.")
+    credits = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A drama's credits: person id and name, kind, character, note, order.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "history_id"], name="unique_snapshot_per_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} revision {self.history_id}"

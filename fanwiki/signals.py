@@ -19,6 +19,7 @@ from fanwiki.links import drop_links, record_links
 from fanwiki.markup import render_markdown
 from fanwiki.models import PageImage
 from fanwiki.pages import KINDS_BY_MODEL, PageRef, credited_counterparts, kind_of, people_credited_on
+from fanwiki.snapshots import record_revision
 from fanwiki.tagging import subject_tag_name
 from fanwiki.titles import drop_page_titles, sync_page_titles
 
@@ -251,7 +252,12 @@ def record_loaded_revision(sender, instance, raw=False, **kwargs):
     fields = [f.attname for f in sender._meta.concrete_fields if f.name not in not_compared]
     if latest is not None and all(getattr(latest, f) == getattr(instance, f) for f in fields):
         return
-    sender.history.bulk_history_create([instance], default_change_reason=import_reason())
+    (record,) = sender.history.bulk_history_create([instance], default_change_reason=import_reason())
+    if kind is not None:
+        # bulk_history_create sends no signal: the revision's tags and credits are recorded here.
+        if record.history_id is None:  # a database that returns no ids from a bulk insert
+            record = sender.history.filter(id=instance.pk).order_by("-history_id").first()
+        record_revision(kind, instance.pk, record.history_id)
 
 
 # Pictures

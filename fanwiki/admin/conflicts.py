@@ -2,10 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from fanwiki.diffs import diff_text
+from fanwiki.pages import kind_of
+from fanwiki.snapshots import credit_label, restore_credits, snapshots_of
 from fanwiki.tagging import WikiTagField
 
 
@@ -24,10 +28,14 @@ class WikiPageForm(forms.ModelForm):
     )
     text_field = None  # the Markdown field shown side by side on a conflict
     is_revert = False
+    restored_tags = None  # on a revert, the tag names of the revision being restored
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        if self.restored_tags is not None and "tags" in self.fields:
+            # The form's instance is built from the old revision, but tags live in their own table.
+            self.initial["tags"] = [Tag(name=name) for name in self.restored_tags]
         if self.instance.pk is None:
             self.fields["base_version"].required = False
         elif self.is_revert:
@@ -81,13 +89,26 @@ class WikiPageForm(forms.ModelForm):
 class WikiPageAdmin(SimpleHistoryAdmin):
     form = WikiPageForm
     change_form_template = "admin/wiki_change_form.html"
+    object_history_form_template = "admin/wiki_revert_form.html"
     text_field = None
     save_on_top = True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Marks the request so the form and the edit summary know this save is a revert.
         request.reverting_to_revision = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # The revision's tags and credits, restored with it (None when it predates their recording).
+        revision_id = int(version_id) if str(version_id).isdigit() else None
+        snapshot = snapshots_of(kind_of(self.model), [revision_id]).get(revision_id)
+        request.reverting_snapshot = snapshot
+        context = {
+            "restored": snapshot,
+            "restored_credits": [credit_label(credit) for credit in snapshot.credits] if snapshot else [],
+            "has_credits": kind_of(self.model).name == "drama",
+            **(extra_context or {}),
+        }
+        # One revert, one transaction: the page, its tags and its credits are restored together.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, context)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, TaggableManager):
@@ -97,7 +118,11 @@ class WikiPageAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         reverting = getattr(request, "reverting_to_revision", None) is not None
-        return type(form.__name__, (form,), {"text_field": self.text_field, "is_revert": reverting})
+        snapshot = getattr(request, "reverting_snapshot", None)
+        attrs = {"text_field": self.text_field, "is_revert": reverting}
+        if reverting and snapshot is not None:
+            attrs["restored_tags"] = snapshot.tags
+        return type(form.__name__, (form,), attrs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -109,6 +134,10 @@ class WikiPageAdmin(SimpleHistoryAdmin):
             summary = f"Reverted to revision {request.reverting_to_revision}"
         obj._change_reason = summary
         super().save_model(request, obj, form, change)
+        snapshot = getattr(request, "reverting_snapshot", None)
+        if form.is_revert and snapshot is not None and kind_of(obj).name == "drama":
+            # Inside the revert's transaction: the credit changes join the revision just made.
+            restore_credits(obj, snapshot)
 
 
 class CreditForm(WikiPageForm):
