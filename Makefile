@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fanwiki
 
-.PHONY: help install install-dev migrate seed run serve test test-postgres lint format bench clean
+.PHONY: help install install-dev migrate seed run serve test test-postgres lint format bench backup restore clean
 
 help:
 	@echo "make run            install, migrate, load the seed, serve on http://$(HOST)/ (debug on)"
@@ -14,6 +14,8 @@ help:
 	@echo "make test-postgres  the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint | format  ruff check / ruff format"
 	@echo "make bench          pages served by gunicorn and measured with wrk (seed and 100k demo articles), pictures"
+	@echo "make backup         archive the whole wiki into backups/ (FORMAT=json for any database)"
+	@echo "make restore BACKUP=file [FORCE=1]  restore an archive (refuses a wiki with content unless FORCE=1)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +74,15 @@ bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 	$(BIN)/python bench/images.py
+
+# Run with the site's own environment (as `make serve` has it; DJANGO_DEBUG=1 for the `make run` wiki).
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup_wiki --output $(BACKUP_DIR) $(if $(FORMAT),--format $(FORMAT))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/fanwiki-....tar.gz [FORCE=1]"; exit 2; }
+	$(BIN)/python manage.py restore_wiki $(BACKUP) $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

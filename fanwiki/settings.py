@@ -261,6 +261,8 @@ if MEDIA_BUCKET:
         MEDIA_ORIGINS = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Backups' format: JSON that keeps times to the microsecond (fanwiki/exact_json.py, fanwiki/backups.py).
+SERIALIZATION_MODULES = {"wikijson": "fanwiki.exact_json"}
 
 # Bounded work per request (docs/reliability.md). Bigger bodies get the 400 page.
 # The largest real form: a drama with 200 credit rows of 9 fields each, plus its own fields.

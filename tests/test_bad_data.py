@@ -166,7 +166,9 @@ def test_a_duplicate_credit_is_a_form_error_not_a_500(editor_client):
     assert Drama.objects.get(pk=drama.pk).version == version
 
 
-@pytest.mark.parametrize("posted", ["abc", "' OR '1'='1", "1.5", "-", "٣x"])
+@pytest.mark.parametrize(
+    "posted", ["abc", "' OR '1'='1", "1.5", "-", "٣x", "9223372036854775808", "-" + "9" * 30]
+)
 def test_a_credit_naming_a_person_id_that_is_no_id_is_a_form_error(editor_client, posted):
     drama = make_drama("Queen of Tears")
     make_credit(drama, make_person("Kim Ji-won"), character="Hong Hae-in")
