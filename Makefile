@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fanwiki
 
-.PHONY: help install install-dev migrate seed run serve test test-postgres lint format bench backup restore clean
+.PHONY: help install install-dev migrate seed run serve test test-postgres lint format bench backup restore soak clean
 
 help:
 	@echo "make run            install, migrate, load the seed, serve on http://$(HOST)/ (debug on)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench          pages served by gunicorn and measured with wrk (seed and 100k demo articles), pictures"
 	@echo "make backup         archive the whole wiki into backups/ (FORMAT=json for any database)"
 	@echo "make restore BACKUP=file [FORCE=1]  restore an archive (refuses a wiki with content unless FORCE=1)"
+	@echo "make soak           serve under load while workers, PostgreSQL and Redis fail (SOAK_DATABASE=postgresql)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +75,7 @@ bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 	$(BIN)/python bench/images.py
+	$(BIN)/python bench/worst_case.py
 
 # Run with the site's own environment (as `make serve` has it; DJANGO_DEBUG=1 for the `make run` wiki).
 BACKUP_DIR ?= backups
@@ -83,6 +85,13 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/fanwiki-....tar.gz [FORCE=1]"; exit 2; }
 	$(BIN)/python manage.py restore_wiki $(BACKUP) $(if $(FORCE),--force)
+
+# Loopback only, a few minutes; its own redis-server (port 6390) and, for PostgreSQL, its own cluster (5440).
+SOAK_DATABASE ?= sqlite
+SOAK_SECONDS ?= 150
+soak: install-dev
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server; }
+	$(BIN)/python bench/soak.py --database $(SOAK_DATABASE) --seconds $(SOAK_SECONDS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -58,18 +58,26 @@ class _AdminFormParser(HTMLParser):
             self._textarea[1] += data
 
 
+def form_fields(html):
+    """(name, value) for every field a browser submits from the admin's main form in this HTML.
+
+    Empty inline templates ("__prefix__") are left out, as a browser's script never sends them.
+    """
+    parser = _AdminFormParser()
+    parser.feed(html)
+    parser.close()
+    return [(name, value) for name, value in parser.fields if "__prefix__" not in name]
+
+
 def admin_form_data(response, **changes):
     """The POST data a browser would send from the admin form in this response, with changes applied.
 
     Includes every hidden field (base_version, inline management forms) and the tags field.
     """
     assert response.status_code == 200, response.status_code
-    parser = _AdminFormParser()
-    parser.feed(response.content.decode())
-    parser.close()
     data = {}
-    for name, value in parser.fields:
-        if "__prefix__" in name or name == "csrfmiddlewaretoken":
+    for name, value in form_fields(response.content.decode()):
+        if name == "csrfmiddlewaretoken":
             continue
         data.setdefault(name, []).append(value)
     data = {name: values[0] if len(values) == 1 else values for name, values in data.items()}

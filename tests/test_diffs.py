@@ -172,16 +172,3 @@ def test_diffs_are_cached_by_revision_pair(client, db, monkeypatch):
     swapped = url.replace("from=", "x=").replace("to=", "from=").replace("x=", "to=")
     client.get(swapped)  # the same pair, asked the other way round
     assert len(calls) == 1
-
-
-def test_diff_page_works_with_the_cache_down(client, db, monkeypatch):
-    url = two_revisions("Kim Ji-won joins the cast.", "Kim Ji-won joins the main cast.")
-
-    def down(*args, **kwargs):
-        raise ConnectionError("cache is down")
-
-    monkeypatch.setattr(history.cache, "get", down)
-    monkeypatch.setattr(history.cache, "set", down)
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "<ins>main </ins>" in response.content.decode()

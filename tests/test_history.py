@@ -145,6 +145,24 @@ def test_credit_added_in_the_drama_admin_is_recorded_and_listed(client, editor, 
     assert re.search(r"Created: Kim Soo-hyun, Lead as Baek Hyun-woo\s*<span[^>]*>by an editor</span>", html)
 
 
+@pytest.mark.django_db
+def test_a_credit_edited_on_its_own_form_keeps_the_edit_summary(editor, editor_client):
+    credit = make_credit(make_drama_page(), make_person("Kim Soo-hyun"), character="Baek Hyun-woo")
+    url = change_url(credit)
+    data = admin_form_data(
+        editor_client.get(url), note="Sings an OST track too.", edit_summary="Added the OST"
+    )
+
+    assert editor_client.post(url, data).status_code == 302
+
+    latest = credit.history.order_by("-history_date", "-history_id").first()
+    assert (latest.note, latest.history_change_reason, latest.history_user) == (
+        "Sings an OST track too.",
+        "Added the OST",
+        editor,
+    )
+
+
 # The public revision list -----------------------------------------------------------------------
 
 

@@ -47,3 +47,8 @@ class CreditAdmin(LenientAutocompleteMixin, SimpleHistoryAdmin):
     search_fields = ["person__name", "drama__title", "character"]
     autocomplete_fields = ["person", "drama"]
     list_select_related = ["person", "drama"]
+
+    def save_model(self, request, obj, form, change):
+        # The edit summary the form asks for goes into the credit's revision, as on a page's form.
+        obj._change_reason = form.cleaned_data.get("edit_summary", "")
+        super().save_model(request, obj, form, change)
