@@ -1,4 +1,5 @@
-"""`clean_images`: a replaced picture's files stay while a page may still name them, then go."""
+"""`clean_images`: a replaced picture's files stay while a page may still name them, then go.
+`remake_renditions`: pictures made with older encoder settings get today's renditions."""
 
 from datetime import timedelta
 from io import StringIO
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from fanwiki import images
 from fanwiki.models import PageImage
+from fanwiki.pages import PageRef
 from tests.factories import make_drama, make_page_image
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +22,7 @@ def files_of(image):
 
 
 def clean(*args):
-    out = StringIO()
-    call_command("clean_images", *args, stdout=out)
-    return out.getvalue()
+    return call("clean_images", *args)
 
 
 def replace(image, size):
@@ -100,3 +100,33 @@ def test_a_removed_pictures_files_stay_until_its_removal_is_old(monkeypatch):
     PageImage.history.update(history_date=then)
     clean()
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_remake_renditions_brings_older_pictures_to_the_current_encoder(after_commit):
+    from fanwiki.changes import pages_changed
+
+    drama = make_drama()
+    image = make_page_image(drama, size=(300, 450))
+    PageImage.objects.filter(pk=image.pk).update(version=images.ENCODER_VERSION - 1)
+    current = files_of(image)[1:]  # the renditions; the master stays
+    for name in current:
+        default_storage.delete(name)
+    heard = []
+    pages_changed.connect(receiver := lambda sender, changes, **kw: heard.append(changes.pages))
+
+    assert "Would remake the renditions of 1 pictures" in call("remake_renditions", "--dry-run")
+    assert not any(default_storage.exists(name) for name in current)
+    with after_commit():
+        assert "Remade the renditions of 1 pictures" in call("remake_renditions")
+    pages_changed.disconnect(receiver)
+
+    assert all(default_storage.exists(name) for name in current)
+    assert PageImage.objects.get().version == images.ENCODER_VERSION
+    assert any(PageRef("drama", drama.pk) in pages for pages in heard)
+    assert "0 pictures" in call("remake_renditions")
+
+
+def call(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()

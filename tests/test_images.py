@@ -530,7 +530,7 @@ def test_a_portrait_is_a_persons_og_image(client):
     person = make_person()
     make_page_image(person, size=(240, 320))
     html, found = head(client, person.get_absolute_url())
-    assert meta(found, property="og:image")[0].endswith("/240-v1.jpg")
+    assert meta(found, property="og:image")[0].endswith(f"/240-v{images.ENCODER_VERSION}.jpg")
     assert json_ld(html)["image"]["@type"] == "ImageObject"
 
 

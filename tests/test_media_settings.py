@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from fanwiki.images import ENCODER_VERSION
 from tests.production import clean_environment, manage
 
 pytestmark = pytest.mark.slow
@@ -31,7 +32,7 @@ def settings_with(**variables):
 
 def test_by_default_pictures_are_files_served_by_the_media_layer():
     shown = settings_with()
-    assert shown["url"] == "/media/img/0123456789abcdef0123456789abcdef/160-v1.avif"
+    assert shown["url"] == f"/media/img/0123456789abcdef0123456789abcdef/160-v{ENCODER_VERSION}.avif"
     assert shown["img_src"] == ["'self'"]
     assert shown["layer"] == "MediaFiles"
 
@@ -43,7 +44,9 @@ def test_a_bucket_and_a_media_host_give_the_same_names_on_that_host_and_in_the_c
         AWS_ACCESS_KEY_ID="test",
         AWS_SECRET_ACCESS_KEY="test",
     )
-    assert shown["url"] == "https://media.example.org/img/0123456789abcdef0123456789abcdef/160-v1.avif"
+    assert shown["url"] == (
+        f"https://media.example.org/img/0123456789abcdef0123456789abcdef/160-v{ENCODER_VERSION}.avif"
+    )
     assert shown["params"] == {"CacheControl": "public, max-age=31536000, immutable"}
     assert shown["img_src"] == ["'self'", "https://media.example.org"]
     # The bucket's host serves them: nothing is put in front of Django.
