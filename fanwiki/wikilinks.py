@@ -48,13 +48,23 @@ class WikiLinkProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
-class DemoteHeadings(Treeprocessor):
-    """The page title is the only <h1>; an editor's "# Heading" becomes <h2>."""
+class OutlineHeadings(Treeprocessor):
+    """The page title is the only <h1>: the editor's first heading becomes <h2>, and none skips a level.
+
+    Editors write "#" or "##" for a section alike; "## A", "#### B", "## C" gives <h2>, <h3>, <h2>.
+    """
 
     def run(self, root):
+        enclosing = []  # the editor's levels of the headings the current one sits under
         for element in root.iter():
-            if re.fullmatch(r"h[1-5]", element.tag):
-                element.tag = f"h{int(element.tag[1]) + 1}"
+            match = re.fullmatch(r"h([1-6])", element.tag)
+            if not match:
+                continue
+            level = int(match[1])
+            while enclosing and enclosing[-1] >= level:
+                enclosing.pop()
+            element.tag = f"h{min(2 + len(enclosing), 6)}"
+            enclosing.append(level)
 
 
 class WikiExtension(Extension):
@@ -68,6 +78,6 @@ class WikiExtension(Extension):
         md.inlinePatterns.register(
             WikiLinkProcessor(WIKI_LINK_PATTERN, md, self.resolved, self.normalise), "wikilink", 175
         )
-        md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 5)
+        md.treeprocessors.register(OutlineHeadings(md), "outline_headings", 5)
         # After the inline patterns (20), so link labels and emphasised text are covered too.
         md.treeprocessors.register(MarkKorean(md), "mark_korean", 4)

@@ -142,7 +142,7 @@ def test_seed_loads_ost_article_citing_daily_sports(seed):
     assert article.is_public
     assert article.body.strip()
     # Rendered at load time by the pre_save receiver: no extra step.
-    assert "<h3>Confirmed by tvN</h3>" in article.body_html  # "## ..." demoted under the page's h1
+    assert "<h2>Confirmed by tvN</h2>" in article.body_html  # its first heading sits under the page's h1
 
 
 def test_seed_loads_five_stub_articles(seed):

@@ -151,6 +151,11 @@ def test_headings_are_demoted_below_the_page_title(db):
     assert "<h4>Subsub</h4>" in html
 
 
+def test_headings_start_at_h2_and_never_skip_a_level(db):
+    html = render_markdown("## Section\n\n#### Deep\n\n### Sub\n\n## Next\n\n###### Deepest\n")
+    assert [tag for tag, _ in elements(html) if tag.startswith("h")] == ["h2", "h3", "h3", "h2", "h3"]
+
+
 def test_raw_h1_is_not_a_second_page_title(db):
     html = render_markdown("<h1>Shouting</h1>\n\nSetext title\n============\n")
     assert "<h1" not in html

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 from fanwiki import editors
 from fanwiki.links import pages_linking_to
@@ -73,3 +74,16 @@ def admin_change_url(page):
 def _request(context):
     """The request a template renders for; None outside one (render_to_string without a request)."""
     return getattr(context, "request", None)
+
+
+@register.filter
+def datetime_attr(value):
+    """A <time datetime> value: ISO 8601 in the current time zone, to the whole second.
+
+    `date:"c"` writes microseconds, which HTML's datetime syntax does not allow (milliseconds at most).
+    """
+    if not value:
+        return ""
+    if hasattr(value, "microsecond"):
+        value = template_localtime(value).replace(microsecond=0)
+    return value.isoformat()
