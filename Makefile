@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fanwiki
 
-.PHONY: help install install-dev migrate seed run serve test test-postgres lint format bench backup restore soak clean
+.PHONY: help install install-dev migrate seed run serve test test-postgres lint format bench backup restore soak clean browser-tools screenshots
 
 help:
 	@echo "make run            install, migrate, load the seed, serve on http://$(HOST)/ (debug on)"
@@ -17,6 +17,8 @@ help:
 	@echo "make backup         archive the whole wiki into backups/ (FORMAT=json for any database)"
 	@echo "make restore BACKUP=file [FORCE=1]  restore an archive (refuses a wiki with content unless FORCE=1)"
 	@echo "make soak           serve under load while workers, PostgreSQL and Redis fail (SOAK_DATABASE=postgresql)"
+	@echo "make browser-tools  the pinned npm tools of the browser tests (axe-core, vnu-jar)"
+	@echo "make screenshots    docs/queen-of-tears-*.png: desktop and phone, light and dark"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,12 +64,27 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install-dev lint
+# tests/browser/ also needs Debian's Chromium and a JRE; without them those tests are skipped, and the
+# run ends with a "BROWSER TESTS SKIPPED" banner (FANWIKI_REQUIRE_BROWSER=1, as in CI, fails instead).
+test: install-dev lint browser-tools
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
+# The browser tests check pages, not the database: SQLite's run covers them.
 test-postgres: install-dev
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -m "not browser"
+
+BROWSER_TOOLS := tests/browser/node_modules/.installed
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(BROWSER_TOOLS); \
+	else echo "npm not found: the axe and Nu checker tests will be skipped"; fi
+
+screenshots: install-dev
+	$(BIN)/python tests/browser/screenshots.py docs
 
 # Sizes to measure: "seed" and numbers of demo articles. BENCH_ARGS: e.g. --duration 10 --postgres URL.
 BENCH_SIZES ?= seed,100000
@@ -94,4 +111,4 @@ soak: install-dev
 	$(BIN)/python bench/soak.py --database $(SOAK_DATABASE) --seconds $(SOAK_SECONDS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/browser/node_modules

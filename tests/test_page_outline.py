@@ -33,7 +33,7 @@ def test_headings_start_at_h1_and_never_skip_a_level(name, pages, client):
     assert skips == []
 
 
-@pytest.mark.parametrize("name", ["home", "article", "history", "revision", "diff"])
+@pytest.mark.parametrize("name", ["home", "article", "history", "revision", "diff", "recent changes"])
 def test_time_elements_have_valid_datetime_values(name, pages, client):
     path, status = pages[name]
     html = client.get(path).content.decode()

@@ -20,6 +20,7 @@ PAGES = {
     "history": (DRAMA + "history/", 200),
     "revision": (DRAMA + "history/{revision}/", 200),
     "diff": (DRAMA + "history/diff/", 200),
+    "recent changes": ("/recent-changes/", 200),
     "missing page": ("/missing/?title=Daily+Sports", 404),
     "404": ("/no-such-page/", 404),
 }

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.tools import PHONE
 from tests.factories import make_article
 
 DRAMA = "/dramas/queen-of-tears/"
@@ -83,3 +84,15 @@ def test_print_shows_only_the_content_in_black_on_white_with_external_targets(sc
     )
     assert colours == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
     browsing.assert_clean()
+
+
+def test_menu_labels_stay_whole_on_a_phone(browsing):
+    page = browsing.page
+    page.set_viewport_size(PHONE)
+    browsing.open("/")
+    broken = page.evaluate(
+        """() => [...document.querySelectorAll(".site-nav a, .site-search button")]
+            .filter((el) => el.offsetHeight >= 2 * parseFloat(getComputedStyle(el).lineHeight))
+            .map((el) => el.textContent)"""
+    )
+    assert broken == []
