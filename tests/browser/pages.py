@@ -1,6 +1,7 @@
 """One page of every public kind on the seeded wiki, for the checks that look at each kind."""
 
 from dramas.models import Drama
+from tests.factories import make_drama, make_person
 
 DRAMA = "/dramas/queen-of-tears/"
 
@@ -21,13 +22,18 @@ PAGES = {
     "revision": (DRAMA + "history/{revision}/", 200),
     "diff": (DRAMA + "history/diff/", 200),
     "recent changes": ("/recent-changes/", 200),
+    "browse": ("/browse/", 200),
+    "disambiguation": ("/disambiguation/?title=Lee+Min-ho", 200),
     "missing page": ("/missing/?title=Daily+Sports", 404),
     "404": ("/no-such-page/", 404),
 }
 
 
 def public_pages():
-    """{name: (path, status)} on the seeded wiki, after one edit so the history has a diff to show."""
+    """{name: (path, status)} on the seeded wiki, after one edit so the history has a diff to show,
+    and with a name two pages claim."""
+    make_person("Lee Min-ho", slug="lee-min-ho")
+    make_drama("Lee Min-ho", slug="lee-min-ho")
     drama = Drama.objects.get(slug="queen-of-tears")
     first_revision = drama.history.earliest("history_date")
     drama.synopsis += "\n\nA paragraph added by a second revision, so the diff has something to show."
