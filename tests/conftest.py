@@ -88,18 +88,3 @@ def collected_static(tmp_path_factory):
 def _empty_media_storage(settings):
     # A new in-memory storage for every test (tests/settings.py): no test sees another's pictures.
     settings.STORAGES = {**settings.STORAGES}
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
-    """On SQLite, a session that drives a browser keeps its test database in a file, not in memory.
-
-    An in-memory database reaches the live server's request threads as one shared connection object,
-    which they then close under each other; with a file each thread opens its own connection.
-    """
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]
-    browsing = any("tests/browser/" in item.nodeid for item in request.session.items)
-    if browsing and database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
