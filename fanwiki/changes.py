@@ -84,6 +84,17 @@ def announce(*, pages=(), deleted=(), keys=(), retitled=(), relinked=()):
         _send(pending)
 
 
+def has_uncommitted_changes():
+    """Whether this thread's open transaction has written pages it has not committed yet.
+
+    Caches read by version must not serve or keep anything then: the versions move only at commit.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    return (
+        _state.pending is not None and connection.in_atomic_block and _callback_still_registered(connection)
+    )
+
+
 def _new_flush_callback(pending):
     def flush():
         if _state.pending is pending:

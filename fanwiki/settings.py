@@ -13,7 +13,7 @@ Environment variables (default in brackets):
     DJANGO_CSRF_TRUSTED_ORIGINS     comma-separated origins, e.g. https://wiki.example.org [none]
     DATABASE_URL                    any URL dj-database-url reads [SQLite db.sqlite3 beside manage.py]
     DJANGO_CONN_MAX_AGE             seconds a database connection is kept; 0 closes it after each
-                                    request, and a kept one is health-checked before reuse [0]
+                                    request, and a kept one is health-checked before reuse [60]
     REDIS_URL                       the cache every worker shares, e.g. redis://127.0.0.1:6379/0
                                     [a per-process memory cache]
     DJANGO_STATIC_ROOT              where collectstatic puts files [staticfiles/ beside manage.py]
@@ -160,7 +160,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "fanwiki.wsgi.application"
 
-CONN_MAX_AGE = env_int("DJANGO_CONN_MAX_AGE", 0)
+# Kept a minute by default: opening one costs more than rendering a page (SQLite reads the schema).
+CONN_MAX_AGE = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

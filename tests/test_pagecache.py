@@ -6,12 +6,17 @@ Redis (db 6 of the local server). Edits go through the real admin forms as an ed
 """
 
 import os
+import re
 
 import pytest
 import redis
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dramas.models import Drama
+from fanwiki.pagecache.dependencies import depends_on
+from fanwiki.pagecache.fragments import fragment
 from fanwiki.pagecache.versions import RedisStore, get_store
 from fanwiki.pagecache.wsgi import PageCache
 from people.models import Person
@@ -469,3 +474,85 @@ def test_writes_call_the_purge_hook_with_their_keys(store, seed, settings, after
         drama.save()
 
     assert purged and f"page:drama:{drama.pk}" in set().union(*purged)
+
+
+# Parts of pages kept on their own (fanwiki/pagecache/fragments.py)
+
+
+def queried_tables(queries):
+    return {table for query in queries for table in re.findall(r'FROM "(\w+)"', query["sql"])}
+
+
+def get_counting(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, queries.captured_queries
+
+
+def test_a_page_rendered_again_for_its_sidebar_keeps_its_other_parts(store, seed, client):
+    drama = Drama.objects.get(slug="queen-of-tears")
+    first, cold = get_counting(client, QUEEN)
+    assert {"dramas_credit", "fanwiki_wikilink"} <= queried_tables(cold)
+
+    store.bump([f"sidebar:{drama.tags.get(name='tvN').pk}"])
+    again, warm = get_counting(client, QUEEN)
+
+    # The sidebar is asked again; the cast table and "what links here" come as they were kept.
+    assert "fanwiki_article" in queried_tables(warm)
+    assert not {"dramas_credit", "fanwiki_wikilink"} & queried_tables(warm)
+    assert len(warm) < len(cold)
+    assert again.content == first.content
+
+    store.bump([f"page:drama:{drama.pk}"])
+    _, after_edit = get_counting(client, QUEEN)
+    assert {"dramas_credit", "fanwiki_wikilink"} <= queried_tables(after_edit)
+
+
+def test_a_cold_render_reads_the_versions_in_one_query(seed, client, settings):
+    settings.PAGECACHE_REDIS_URL = ""
+    settings.PAGECACHE_ENABLED = False
+    _, whole = get_counting(client, KIM_SOO_HYUN)
+    settings.PAGECACHE_ENABLED = True
+    get_store().read([])  # the store's generation, made once per database
+    _, cold = get_counting(client, KIM_SOO_HYUN)
+
+    assert len(cold) == len(whole) + 1 <= 10
+    assert sum("pagecache_keyversion" in query["sql"] for query in cold) == 1
+
+
+def test_uncommitted_writes_are_shown_at_once(store, seed, client):
+    client.get(QUEEN)
+    drama = Drama.objects.get(slug="queen-of-tears")
+    drama.synopsis += "\n\nNot committed yet."
+    drama.save()
+
+    assert "Not committed yet." in client.get(QUEEN).content.decode()
+
+
+def test_editors_get_whole_renders(store, seed, client, editor_client):
+    client.get(QUEEN)
+    _, queries = get_counting(editor_client, QUEEN)
+    assert "dramas_credit" in queried_tables(queries)
+
+
+def test_a_part_reading_more_than_its_keys_is_never_kept(store, seed, rf):
+    request = rf.get("/")
+    renders = []
+
+    def honest():
+        renders.append("honest")
+        depends_on(request, "page:drama:1")
+        return "honest"
+
+    def reads_more():
+        renders.append("reads more")
+        depends_on(request, "sidebar:1")
+        return "reads more"
+
+    for _ in range(2):
+        assert fragment(request, ("test", "honest"), ["page:drama:1"], honest) == "honest"
+        assert fragment(request, ("test", "reads more"), ["page:drama:1"], reads_more) == "reads more"
+
+    assert renders == ["honest", "reads more", "reads more"]
+    assert request.page_dependencies == {"page:drama:1", "sidebar:1"}

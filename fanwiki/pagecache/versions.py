@@ -9,14 +9,16 @@ Two stores, the same contract:
 
 A version is a random number, new at every bump. In Redis a key read before it was ever bumped gets
 one at once, so a key that vanishes (Redis flushed, or evicted) never comes back with a value a
-kept page was checked against. The pseudo-key EPOCH changes at
-every bump, so a render that overlapped a write can tell and is not stored.
+kept page was checked against. In the database, every version read carries the store's generation,
+a row made at the first read: a database emptied or recreated starts a new one. The pseudo-key
+EPOCH changes at every bump, so a render that overlapped a write can tell and is not stored.
 
 If the store cannot be reached, reading raises StoreUnavailable and the page comes from Django. A
 bump that fails is kept and retried first thing at the next read or bump of the same process; until
 it succeeds that process serves nothing from the cache.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -32,6 +34,9 @@ from django.db import DatabaseError, connections, transaction
 logger = logging.getLogger(__name__)
 
 EPOCH = "*"
+# The database store's generation: made when first read, so an emptied or recreated database (or a
+# test's rolled-back transaction) never meets a kept page from before.
+GENERATION = "*generation"
 # After Redis failed, don't try it again for this long: meanwhile pages come straight from Django.
 RETRY_AFTER_SECONDS = 2.0
 # SQLite allows 32766 parameters per statement (999 before 3.32); pages depend on far fewer keys.
@@ -80,7 +85,7 @@ class _Store:
                 self._pending |= keys
             raise
 
-    # Rendered pages shared between workers; only Redis keeps them.
+    # Rendered pages and parts shared between workers; only Redis keeps them.
     def fetch(self, name):
         return None
 
@@ -96,6 +101,15 @@ class DatabaseStore(_Store):
         self.using = using
 
     def _read(self, keys):
+        found = self._select([*keys, GENERATION])
+        if GENERATION not in found:
+            self._initialise(GENERATION)
+            found.update(self._select([GENERATION]))
+        # Keys never bumped have no row: they read as the generation alone.
+        generation = found.pop(GENERATION)
+        return tuple(f"{generation}:{found.get(key, '')}" for key in keys)
+
+    def _select(self, keys):
         from fanwiki.pagecache.models import KeyVersion
 
         connection = connections[self.using]
@@ -116,7 +130,18 @@ class DatabaseStore(_Store):
                     found.update(cursor.fetchall())
         except DatabaseError as error:
             raise StoreUnavailable(str(error)) from error
-        return tuple(found.get(key) for key in keys)
+        return found
+
+    def _initialise(self, key):
+        from fanwiki.pagecache.models import KeyVersion
+
+        try:
+            with transaction.atomic(using=self.using):
+                KeyVersion.objects.using(self.using).bulk_create(
+                    [KeyVersion(key=key, version=new_version())], ignore_conflicts=True
+                )
+        except DatabaseError as error:
+            raise StoreUnavailable(str(error)) from error
 
     def _bump(self, keys):
         from fanwiki.pagecache.models import KeyVersion
@@ -177,10 +202,10 @@ class RedisStore(_Store):
         self._call(self.client.mset, {self.prefix + "v:" + key: version for key in keys})
 
     def fetch(self, name):
-        return self._call(self.client.get, self.prefix + "page:" + name)
+        return self._call(self.client.get, self.prefix + name)
 
     def keep(self, name, data):
-        self._call(self.client.set, self.prefix + "page:" + name, data, ex=self.PAGE_TTL_SECONDS)
+        self._call(self.client.set, self.prefix + name, data, ex=self.PAGE_TTL_SECONDS)
 
 
 _store = None
@@ -202,6 +227,19 @@ def setting_changed(setting, **kwargs):
     if setting.startswith("PAGECACHE_"):
         with _store_lock:
             _store = None
+
+
+def text(version):
+    """A version as kept pages hold it (JSON has no bytes): versions compare equal after a round trip."""
+    if isinstance(version, bytes):
+        return version.decode()
+    return None if version is None else str(version)
+
+
+@functools.cache
+def current_release():
+    """This process's release version, worked out once."""
+    return release_version()
 
 
 def release_version():

@@ -13,8 +13,6 @@ compressed, and no write was announced while it rendered. Responses say `X-Cache
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,7 +22,8 @@ from django.urls import resolve
 from django.utils.cache import parse_etags
 
 from fanwiki.pagecache.dependencies import CACHED_PAGES, cacheable, is_anonymous
-from fanwiki.pagecache.versions import EPOCH, StoreUnavailable, get_store, release_version
+from fanwiki.pagecache.local import LocalCopies
+from fanwiki.pagecache.versions import EPOCH, StoreUnavailable, current_release, get_store, text
 
 # Headers a 304 repeats from the page it stands for.
 NOT_MODIFIED_HEADERS = {
@@ -58,7 +57,7 @@ class Entry:
     def dumps(self):
         meta = {
             "keys": self.keys,
-            "versions": [_text(version) for version in self.versions],
+            "versions": [text(version) for version in self.versions],
             "status": self.status,
             "headers": self.headers,
             "etag": self.etag,
@@ -79,49 +78,6 @@ class Entry:
         )
 
 
-def _text(version):
-    """Versions as the JSON of a kept page holds them, so they compare equal after a round trip."""
-    if isinstance(version, bytes):
-        return version.decode()
-    return None if version is None else str(version)
-
-
-class LocalPages:
-    """This worker's copies of hot pages, least recently used dropped first, within a byte budget."""
-
-    def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._entries = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, name):
-        with self._lock:
-            entry = self._entries.get(name)
-            if entry is not None:
-                self._entries.move_to_end(name)
-            return entry
-
-    def put(self, name, entry):
-        if entry.size > self.max_bytes:
-            return
-        with self._lock:
-            old = self._entries.pop(name, None)
-            if old is not None:
-                self.size -= old.size
-            self._entries[name] = entry
-            self.size += entry.size
-            while self.size > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self.size -= dropped.size
-
-    def drop(self, name):
-        with self._lock:
-            old = self._entries.pop(name, None)
-            if old is not None:
-                self.size -= old.size
-
-
 class PageCache:
     """WSGI middleware: `application = PageCache(get_wsgi_application())`."""
 
@@ -129,10 +85,10 @@ class PageCache:
         self.application = application
         # None: the process's store as the settings choose it, looked up at each request.
         self.store = store
-        self.release = release or release_version()
+        self.release = release or current_release()
         if local_bytes is None:
             local_bytes = settings.PAGECACHE_LOCAL_MB * 1024 * 1024
-        self.local = LocalPages(local_bytes)
+        self.local = LocalCopies(local_bytes)
         self._paths = {}
 
     def __call__(self, environ, start_response):
@@ -181,11 +137,11 @@ class PageCache:
             if data is None:
                 return None
             entry = Entry.loads(data)
-        if tuple(_text(version) for version in store.read(entry.keys)) != entry.versions:
+        if tuple(text(version) for version in store.read(entry.keys)) != entry.versions:
             self.local.drop(name)
             return None
         if shared:
-            self.local.put(name, entry)
+            self.local.put(name, entry, entry.size)
         return entry
 
     def _render(self, store, name, epoch, environ, start_response):
@@ -217,9 +173,9 @@ class PageCache:
             now = store.read([EPOCH, *keys])
             # A write announced during the render may or may not show in it: then it is not kept.
             if now[0] == epoch[0]:
-                versions = tuple(_text(version) for version in now[1:])
+                versions = tuple(text(version) for version in now[1:])
                 entry = Entry(keys, versions, status, tuple(headers), body, self._etag(name, keys, versions))
-                self.local.put(name, entry)
+                self.local.put(name, entry, entry.size)
                 store.keep(self._shared_name(name), entry.dumps())
         except StoreUnavailable:
             pass
@@ -246,7 +202,7 @@ class PageCache:
         return self.application(environ, add_header)
 
     def _shared_name(self, name):
-        return f"{self.release}:{hashlib.sha256(name.encode()).hexdigest()}"
+        return f"page:{self.release}:{hashlib.sha256(name.encode()).hexdigest()}"
 
     def _etag(self, name, keys, versions):
         digest = hashlib.sha256(repr((self.release, name, keys, versions)).encode()).hexdigest()

@@ -9,7 +9,8 @@ from fanwiki import editors
 from fanwiki.links import pages_linking_to
 from fanwiki.markup import sanitize_html
 from fanwiki.pagecache.dependencies import depends_on, page_keys, sidebar_keys
-from fanwiki.pages import kind_of
+from fanwiki.pagecache.fragments import fragment, prefetch_versions
+from fanwiki.pages import kind_of, page_ref
 from fanwiki.sidebar import related_articles
 
 register = template.Library()
@@ -45,10 +46,15 @@ def revision_author(record):
     return editors.revision_author(record)
 
 
-@register.inclusion_tag("includes/related_articles.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def related_articles_sidebar(context, page):
-    depends_on(_request(context), *sidebar_keys(page))
-    return {"related_articles": related_articles(page)}
+    """The sidebar box: kept until an article with one of the page's tags changes."""
+    return fragment(
+        _request(context),
+        ("related_articles", page_ref(page).key),
+        sidebar_keys(page),
+        lambda: _include(context, "includes/related_articles.html", related_articles=related_articles(page)),
+    )
 
 
 @register.inclusion_tag("includes/tag_list.html", takes_context=True)
@@ -57,11 +63,50 @@ def tag_list(context, page):
     return {"tags": page.tags.all()}
 
 
-@register.inclusion_tag("includes/what_links_here.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def what_links_here(context, page):
-    # A page that starts or stops linking here, or renames, announces this page (fanwiki.signals).
-    depends_on(_request(context), *page_keys([page]))
-    return {"backlinks": pages_linking_to(page)}
+    """The backlinks box: a page that starts or stops linking here, or renames, announces this page."""
+    return fragment(
+        _request(context),
+        ("what_links_here", page_ref(page).key),
+        page_keys([page]),
+        lambda: _include(context, "includes/what_links_here.html", backlinks=pages_linking_to(page)),
+    )
+
+
+@register.tag
+def page_part(parser, token):
+    """{% page_part page %}...{% endpage_part %}: a part that shows the page itself and nothing else.
+
+    Kept until the page's own key is bumped, and rendered only then: put the queries it needs
+    inside it (lazy querysets, tags), so a page rendered again for its sidebar runs none of them.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% page_part %} takes one page")
+    nodelist = parser.parse(("endpage_part",))
+    parser.delete_first_token()
+    return PagePartNode(
+        nodelist, parser.compile_filter(bits[1]), f"{parser.origin.template_name}:{token.lineno}"
+    )
+
+
+class PagePartNode(template.Node):
+    def __init__(self, nodelist, page, where):
+        self.nodelist = nodelist
+        self.page = page
+        self.where = where
+
+    def render(self, context):
+        page = self.page.resolve(context)
+        # The sidebar's keys in the same round trip: it renders after this part.
+        prefetch_versions(_request(context), [*page_keys([page]), *sidebar_keys(page)])
+        return fragment(
+            _request(context),
+            ("page_part", self.where, page_ref(page).key),
+            page_keys([page]),
+            lambda: self.nodelist.render(context),
+        )
 
 
 @register.simple_tag
@@ -69,6 +114,11 @@ def admin_change_url(page):
     """The admin form for this page: readers who open it are asked to log in."""
     opts = page._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[page.pk])
+
+
+def _include(context, template_name, **values):
+    """A partial rendered as an inclusion tag renders it, in a context of its own."""
+    return context.template.engine.get_template(template_name).render(context.new(values))
 
 
 def _request(context):
