@@ -1,9 +1,9 @@
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import SimpleLazyObject
 
 from dramas.credits import split_credits
-from dramas.models import Drama
+from dramas.models import Credit, Drama
 
 DRAMAS_PER_PAGE = 50
 
@@ -17,13 +17,13 @@ def drama_list(request):
 
 
 def drama_detail(request, slug):
-    drama = get_object_or_404(Drama.objects.select_related("network").prefetch_related("tags"), slug=slug)
-    # Read only when the template shows them: a page cache may have the cast table already.
-    credits = SimpleLazyObject(lambda: split_credits(drama.credits.select_related("person")))
-    context = {
-        "drama": drama,
-        "cast": SimpleLazyObject(lambda: credits.cast),
-        "crew": SimpleLazyObject(lambda: credits.crew),
-        "soundtrack": SimpleLazyObject(lambda: credits.soundtrack),
-    }
+    drama = get_object_or_404(
+        Drama.objects.select_related("network").prefetch_related(
+            "tags",
+            Prefetch("credits", queryset=Credit.objects.select_related("person")),
+        ),
+        slug=slug,
+    )
+    credits = split_credits(drama.credits.all())
+    context = {"drama": drama, "cast": credits.cast, "crew": credits.crew, "soundtrack": credits.soundtrack}
     return render(request, "dramas/drama_detail.html", context)

@@ -16,6 +16,5 @@ def person_list(request):
 
 def person_detail(request, slug):
     # Credits belong to dramas: the template reads them through {% person_credits %}.
-    # Other spellings are read only when the template shows them (a page cache may have them).
-    person = get_object_or_404(Person.objects.prefetch_related("tags"), slug=slug)
+    person = get_object_or_404(Person.objects.prefetch_related("alternative_names", "tags"), slug=slug)
     return render(request, "people/person_detail.html", {"person": person})

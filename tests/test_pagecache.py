@@ -493,20 +493,21 @@ def get_counting(client, url):
 def test_a_page_rendered_again_for_its_sidebar_keeps_its_other_parts(store, seed, client):
     drama = Drama.objects.get(slug="queen-of-tears")
     first, cold = get_counting(client, QUEEN)
-    assert {"dramas_credit", "fanwiki_wikilink"} <= queried_tables(cold)
+    # The main part reads the poster and portraits; "what links here" reads the link table.
+    assert {"fanwiki_pageimage", "fanwiki_wikilink"} <= queried_tables(cold)
 
     store.bump([f"sidebar:{drama.tags.get(name='tvN').pk}"])
     again, warm = get_counting(client, QUEEN)
 
-    # The sidebar is asked again; the cast table and "what links here" come as they were kept.
+    # The sidebar is asked again; the main part and "what links here" come as they were kept.
     assert "fanwiki_article" in queried_tables(warm)
-    assert not {"dramas_credit", "fanwiki_wikilink"} & queried_tables(warm)
+    assert not {"fanwiki_pageimage", "fanwiki_wikilink"} & queried_tables(warm)
     assert len(warm) < len(cold)
     assert again.content == first.content
 
     store.bump([f"page:drama:{drama.pk}"])
     _, after_edit = get_counting(client, QUEEN)
-    assert {"dramas_credit", "fanwiki_wikilink"} <= queried_tables(after_edit)
+    assert {"fanwiki_pageimage", "fanwiki_wikilink"} <= queried_tables(after_edit)
 
 
 def test_a_cold_render_reads_the_versions_in_one_query(seed, client, settings):
@@ -533,7 +534,7 @@ def test_uncommitted_writes_are_shown_at_once(store, seed, client):
 def test_editors_get_whole_renders(store, seed, client, editor_client):
     client.get(QUEEN)
     _, queries = get_counting(editor_client, QUEEN)
-    assert "dramas_credit" in queried_tables(queries)
+    assert {"fanwiki_pageimage", "fanwiki_wikilink"} <= queried_tables(queries)
 
 
 def test_a_part_reading_more_than_its_keys_is_never_kept(store, seed, rf):

@@ -49,7 +49,9 @@ def fragment(request, name, keys, render):
     except StoreUnavailable:
         return render()
     store = get_store()
-    digest = hashlib.sha256(repr((current_release(), name, keys, versions)).encode()).hexdigest()
+    # A part may hold absolute URLs: one copy per scheme and host the site answers to.
+    site = (request.scheme, request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME"))
+    digest = hashlib.sha256(repr((current_release(), site, name, keys, versions)).encode()).hexdigest()
     shared_name = f"fragment:{digest}"
     html = _copies().get(digest)
     if html is None:
