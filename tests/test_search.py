@@ -18,7 +18,7 @@ from fanwiki.pages import PAGE_KINDS
 from fanwiki.search import RESULTS_PER_PAGE, search
 from fanwiki.search.engines import PostgresEngine, SQLiteEngine, engine
 from fanwiki.search.query import Query
-from fanwiki.search.text import choseong, key, without_particle
+from fanwiki.search.text import choseong, key, name_keys, without_particle
 from people.models import AlternativeName, Person
 from tests.factories import make_article, make_credit, make_drama, make_person
 
@@ -417,15 +417,38 @@ def test_the_migration_made_the_engine_indexes(db):
             assert "USING gin (search_vector)" in indexes["fanwiki_search_vector_idx"]
             assert "gin_trgm_ops" in indexes["fanwiki_search_names_trgm_idx"]
             assert "gin_trgm_ops" in indexes["fanwiki_search_roles_trgm_idx"]
+            assert "USING gin (names_vector)" in indexes["fanwiki_search_names_vector_idx"]
         else:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'fanwiki_search_fts'")
-            assert "tokenize='trigram" in cursor.fetchone()[0]
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'fanwiki_search_%_fts'")
+            tables = dict(cursor.fetchall())
+            assert "tokenize='trigram" in tables["fanwiki_search_names_fts"]
+            assert "tokenize='unicode61" in tables["fanwiki_search_text_fts"]
 
 
-def test_fts5_query_quotes_every_word():
-    expression = SQLiteEngine.match_expression(Query.parse('kim" OR NEAR(x*'))
+def test_fts5_expressions_quote_every_word():
+    query = Query.parse('kim" OR NEAR(x*')
     # "or" is too short for the trigram index to match: only the name key holds it.
-    assert expression == '(("kim") AND ("near")) OR ({names roles} : ("kimornearx"))'
+    assert SQLiteEngine.names_expression(query) == (
+        '{names roles} : ((("kim") AND ("near")) OR ("kimornearx"))'
+    )
+    assert SQLiteEngine.text_expression(query) == '("kim"*) AND ("near"*)'
+
+
+def test_a_common_word_reads_bounded_windows_and_still_ranks_the_named_page_first(
+    seed, after_commit, monkeypatch
+):
+    with after_commit():
+        drama = make_drama("Zebra Crossing", synopsis="A drama.")
+    with after_commit():  # indexed after the drama: newer in every window
+        for number in range(12):
+            make_article(f"Zebra crossing news {number}", body="The zebra crossing scene again.")
+    for name in ("FEW_NAMES_WINDOW", "NAMES_WINDOW", "TEXT_WINDOW"):
+        monkeypatch.setattr(f"fanwiki.search.engines.{name}", 3)
+    results = search("crossing zebra")  # not the exact name: no exact-key match
+    # Newer articles fill the names and text windows; the drama comes through the window of the
+    # kinds of page that are few, and its name is nearest the query.
+    assert results.hits[0].url == drama.get_absolute_url()
+    assert results.total <= 1 + 3 + 3 + 3
 
 
 # Folding, keys, choseong and particles (no database)
@@ -462,3 +485,8 @@ def test_choseong_of_syllables_and_of_typed_consonants_meet():
 )
 def test_particles_come_off_korean_words(word, stem):
     assert without_particle(word) == stem
+
+
+def test_only_names_wholly_in_hangul_get_initial_consonants():
+    assert name_keys(["눈물의 여왕"]) == ["눈물의여왕", "\u1102\u1106\u110b\u110b\u110b"]
+    assert name_keys(["김지원 interview"]) == ["김지원interview"]

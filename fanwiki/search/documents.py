@@ -19,17 +19,18 @@ from dramas.models import Credit
 from fanwiki.markup import plain_text
 from fanwiki.models import SearchDocument, SearchKey
 from fanwiki.pages import KINDS_BY_NAME, PAGE_KINDS, kind_of
-from fanwiki.search.text import fold, has_hangul, name_keys
+from fanwiki.search.text import fold, has_hangul, name_keys, words
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 
 
-def _names_column(names):
-    """Names, folded, then their keys: substrings of either match, so spacing never matters."""
-    names = [name for name in names if name]
-    return "\n".join([*dict.fromkeys(fold(name) for name in names), " ".join(name_keys(names))])
+def _words_column(texts, keys):
+    """Texts folded into words with single spaces between (so " ost" starts a word and " poster" does
+    not), then the keys: a key is found as a substring, so spacing never matters."""
+    folded = dict.fromkeys(" ".join(words(fold(text))) for text in texts if text)
+    return " ".join([*folded, *keys]).strip()
 
 
 def _roles(describe):
@@ -100,7 +101,6 @@ def build_document(kind, page):
     names = [name for name in (parts.names or kind.names)(page) if name] or [str(page)]
     roles = parts.roles(page)
     characters = [name for role_names, _ in roles for name in role_names if name]
-    role_text = "\n".join(fold(description) for _, description in roles)
     text = " ".join(part for part in parts.text(page) if part)
     document = SearchDocument(
         kind=kind.name,
@@ -108,8 +108,8 @@ def build_document(kind, page):
         url=page.get_absolute_url(),
         title=names[0][:200],
         subtitle=next((name for name in names[1:] if has_hangul(name)), "")[:200],
-        names=_names_column(names),
-        roles="\n".join(filter(None, [role_text, " ".join(name_keys(characters))])),
+        names=_words_column(names, name_keys(names)),
+        roles=_words_column([description for _, description in roles], name_keys(characters)),
         text=text,
         updated=page.updated,
     )

@@ -81,11 +81,17 @@ def without_particle(word):
     return word
 
 
+def is_hangul_name(text):
+    """Whether a name is written in Hangul syllables alone (spaces and punctuation aside): "눈물의 여왕"."""
+    letters = key(text)
+    return bool(letters) and all(_SYLLABLE.match(char) for char in letters)
+
+
 def name_keys(names):
     """Every key a page's names give: each name's key, and the choseong of each Hangul name."""
     keys = []
     for name in names:
-        for candidate in (key(name), choseong(name) if has_hangul(name) else ""):
+        for candidate in (key(name), choseong(name) if is_hangul_name(name) else ""):
             if candidate and candidate not in keys:
                 keys.append(candidate)
     return keys
