@@ -110,7 +110,7 @@ def _run(statements_by_vendor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fanwiki", "0007_search_index"),
+        ("fanwiki", "0009_snapshot_latest_revisions"),
     ]
 
     operations = [migrations.RunPython(_run(FORWARDS), _run(BACKWARDS))]
