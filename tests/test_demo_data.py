@@ -88,7 +88,7 @@ def test_bodies_are_markdown_with_blue_and_red_wiki_links(generated):
     assert 'class="wikilink" href="/dramas/demo-' in htmls
     assert 'class="wikilink" href="/people/demo-' in htmls
     assert 'class="redlink"' in htmls
-    assert "<h2>" in htmls and "<li>" in htmls  # "## Heading": the first heading level is <h2>
+    assert "<h2>" in htmls and "<li>" in htmls  # "## Heading": the page title is the only <h1>
     assert all("[[" in body for body in articles.values_list("body", flat=True))
     # Some articles are stubs, some drafts, as in a real wiki.
     assert demo(Article).filter(body="").exists() or demo(Article).filter(status="draft").exists()

@@ -116,7 +116,7 @@ def long_enough(forms):
 
 
 class SQLiteEngine(Engine):
-    """FTS5 tables made by migrations 0007 and 0008. Names and characters, trigram-tokenized:
+    """FTS5 tables made by migrations 0007 and 0010. Names and characters, trigram-tokenized:
     substrings of three characters and more match in any script, so name keys, Hangul and initial
     consonants need no word splitting to get wrong for Korean; a second such table holds only the
     kinds of page that are few. Names and text, in unicode61 words matched as prefixes ("여왕" finds
@@ -204,7 +204,7 @@ class PostgresEngine(Engine):
             params = (tsquery_params if tsquery else []) + key_params
             where = " OR ".join(f"({condition})" for condition in conditions) or "1 = 0"
             if few:
-                # Written as the partial indexes' predicate (migration 0008) so the planner uses them.
+                # Written as the partial indexes' predicate (migration 0010) so the planner uses them.
                 where = f"({where}) AND d.kind NOT IN ({', '.join(map(sql_string, MANY_PAGES_KINDS))})"
             sql = (
                 f"SELECT d.id, -{rank} AS score FROM {DOCUMENTS} d WHERE {where} "
