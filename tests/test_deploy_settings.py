@@ -89,7 +89,7 @@ def test_the_readme_production_environment_gives_a_public_site_behind_tls():
     assert values["ALLOWED_HOSTS"] == ["wiki.example.org"]
     assert values["ADMINS"] == [["Wiki admins", "admins@example.org"]]
     assert values["CONN_MAX_AGE"] == 60 and values["CONN_HEALTH_CHECKS"] is True
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "fanwiki.resilient_cache.ResilientRedisCache"
     assert values["STORAGE"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
