@@ -16,7 +16,8 @@ from urllib.parse import quote, unquote_to_bytes
 from wsgiref.util import setup_testing_defaults
 
 import pytest
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
@@ -223,12 +224,20 @@ def wsgi_get(url):
     def start_response(status, headers, exc_info=None):
         started["status"] = int(status.split()[0])
 
-    chunks = application(environ, start_response)
+    # As Django's test client does: the request must not close the test's connection, which holds the
+    # test's transaction (on PostgreSQL, closing it ends the test's session).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        body = b"".join(chunks)
+        chunks = application(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
     finally:
-        if hasattr(chunks, "close"):
-            chunks.close()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started["status"], body
 
 
