@@ -1,10 +1,11 @@
 """Every public page kind, at phone and desktop width, light and dark: axe finds no WCAG 2.2 A/AA
-violation, nothing scrolls sideways, the console stays quiet and nothing loads from another origin."""
+violation, standalone tap targets are 24 px or more, nothing scrolls sideways, the console stays quiet
+and nothing loads from another origin."""
 
 import pytest
 
 from tests.browser.pages import PAGES, public_pages
-from tests.browser.tools import DESKTOP, PHONE, Browsing, axe_violations, scrolls_sideways
+from tests.browser.tools import DESKTOP, PHONE, Browsing, axe_violations, scrolls_sideways, small_targets
 
 VARIANTS = [(size, scheme) for size in (PHONE, DESKTOP) for scheme in ("light", "dark")]
 
@@ -22,6 +23,7 @@ def test_page_kind_is_accessible_at_every_width_and_scheme(name, chromium, axe_s
             found = axe_violations(page)
             if scrolls_sideways(page):
                 found.append("the page scrolls sideways")
+            found += [f"under 24 px: {target}" for target in small_targets(page)]
             if found:
                 problems[variant] = found
         assert problems == {}

@@ -164,5 +164,22 @@ def axe_violations(page):
     return [f"{v['id']}: {v['help']} at {', '.join(v['targets'][:5])}" for v in violations]
 
 
+def small_targets(page):
+    """Links, buttons and fields under 24x24 CSS px that stand alone, outside running text."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("a, button, input:not([type=hidden]), select, summary")]
+            .filter((el) => el.offsetParent !== null && !el.closest(".visually-hidden"))
+            .filter((el) => {
+                const box = el.getBoundingClientRect();
+                const own = el.textContent.trim().length;
+                const around = el.parentElement.closest("p, li, td, dd, figcaption, h1, h2, h3");
+                const inText = around && around.textContent.trim().length > own + 3;
+                return !inText && (box.width < 24 || box.height < 24);
+            })
+            .map((el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`
+                + ` in ${el.parentElement.tagName.toLowerCase()}.${el.parentElement.className}`)"""
+    )
+
+
 def scrolls_sideways(page):
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
