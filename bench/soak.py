@@ -212,6 +212,7 @@ class Log:
     faults: list = field(default_factory=list)  # (start, end, name)
     acknowledged: list = field(default_factory=list)  # dicts: page, marker, editor, base_version, at
     conflicts: int = 0
+    refused: int = 0
     stale: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -340,10 +341,14 @@ def edit_once(log, cookies, target, marker, username):
     base_version = data["base_version"][0]
     body = urllib.parse.urlencode([(name, value) for name, values in data.items() for value in values])
     status, html, _ = request(log, "save", "POST", change_url, body, cookies)
-    if status == 200 and "Edit conflict" in html:
+    if status == 200 and ("Edit conflict" in html or "Someone else saved" in html):
         with log.lock:
             log.conflicts += 1
         return "conflict"
+    if status == 200:
+        with log.lock:
+            log.refused += 1  # the form again, with an error: nothing saved, nothing acknowledged
+        return "refused"
     if status != 302:
         return "failed"
     with log.lock:
@@ -598,10 +603,12 @@ def summarise(options, report, verification):
         "failed_otherwise": len(unexplained),
         "acknowledged_edits": len(log.acknowledged),
         "edit_conflicts_refused": log.conflicts,
+        "other_saves_refused_with_a_form_error": log.refused,
         "acknowledged_missing_from_page": len(verification["missing_now"]),
         "acknowledged_missing_from_history": len(verification["missing_history"]),
         "saves_from_the_same_version": len(verification["overwritten"]),
         "stale_reads_after_an_edit": len(log.stale),
+        "fault_windows_seconds": {name: [round(start, 1), round(end, 1)] for start, end, name in log.faults},
         "recovery_seconds": report["recoveries"],
         "workers_after": report["workers_after"],
         "master_never_restarted": report["gunicorn_pid_alive"],

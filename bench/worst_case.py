@@ -61,7 +61,7 @@ def build_worst_cases():
     from dramas.models import Credit, Drama
     from fanwiki.diffs import WORD_DIFF_MAX_CHARS
     from fanwiki.models import Article
-    from fanwiki.views import SEARCH_QUERY_MAX
+    from fanwiki.search.query import QUERY_MAX_LENGTH as SEARCH_QUERY_MAX
     from people.models import Person
 
     setup_test_environment()
@@ -130,6 +130,18 @@ def build_worst_cases():
         ("article list", "/articles/?page=-1", "a negative page number", BUDGET_MS["page"]),
         ("tag page", "/tags/queen-of-tears/", "the subject tag of the big drama", BUDGET_MS["page"]),
         ("search", f"/search/?q={longest_query}", "100 LIKE wildcards", BUDGET_MS["page"]),
+        (
+            "search",
+            "/search/?q=" + "kim OR " * 14 + "NEAR",
+            "full-text operators, 100 characters",
+            BUDGET_MS["page"],
+        ),
+        (
+            "search",
+            "/search/?q=" + "김" * SEARCH_QUERY_MAX,
+            "100 Hangul syllables, one repeated",
+            BUDGET_MS["page"],
+        ),
         ("search", "/search/?q=" + "가" * 5000, "5,000 Hangul characters (cut to 100)", BUDGET_MS["page"]),
         ("missing page", "/missing/?title=" + "x" * 10_000, "a 10,000-character title", BUDGET_MS["page"]),
         (
