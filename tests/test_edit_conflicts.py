@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 
+from fanwiki.admin.dramas import CreditAdmin
 from fanwiki.models import Article
 from tests.admin_forms import admin_form_data, change_url
 from tests.factories import editable_pages, make_article, make_drama, make_editor
@@ -202,3 +204,59 @@ def test_version_counts_from_the_stored_row_not_a_stale_copy():
     stale.save()
     article.refresh_from_db()
     assert article.version == 3
+
+
+def _save_right_after_loading(monkeypatch, admin_class, field, text):
+    """Make the admin's change view meet a save committed just after it read the page."""
+    load = admin_class.get_object
+
+    def load_then_someone_saves(self, request, object_id, from_field=None):
+        shown = load(self, request, object_id, from_field)
+        if request.method == "GET" and shown is not None:
+            meanwhile = type(shown)._default_manager.get(pk=shown.pk)
+            setattr(meanwhile, field, text)
+            meanwhile.save()
+        return shown
+
+    monkeypatch.setattr(admin_class, "get_object", load_then_someone_saves)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", PAGES)
+def test_a_save_between_loading_the_page_and_building_its_form_is_a_conflict(
+    kind, editor_client, monkeypatch
+):
+    # The soak found this: the form paired the text it had loaded with a version read afterwards,
+    # so saving it replaced an edit committed in between without any conflict.
+    make_page, text_field = PAGES[kind]
+    page = make_page()
+    url = change_url(page)
+    admin_class = type(admin.site._registry[type(page)])
+    with monkeypatch.context() as patch:
+        _save_right_after_loading(patch, admin_class, text_field, "Saved meanwhile.")
+        form = editor_client.get(url)
+    assert admin_form_data(form)[text_field] == "Original text."  # the form shows what it loaded
+
+    response = editor_client.post(url, admin_form_data(form, **{text_field: "Original text. More."}))
+
+    assert response.status_code == 200
+    assert "Edit conflict" in response.content.decode()
+    page.refresh_from_db()
+    assert getattr(page, text_field) == "Saved meanwhile."
+
+
+@pytest.mark.django_db
+def test_a_credit_saved_between_loading_and_building_its_form_is_a_conflict(editor_client, monkeypatch):
+    drama = make_drama_page()
+    credit = drama.credits.get()
+    url = change_url(credit)
+    with monkeypatch.context() as patch:
+        _save_right_after_loading(patch, CreditAdmin, "note", "Saved meanwhile.")
+        form = editor_client.get(url)
+
+    response = editor_client.post(url, admin_form_data(form, note="The editor's note."))
+
+    assert response.status_code == 200
+    assert "Someone else saved this page after you opened it" in response.content.decode()
+    credit.refresh_from_db()
+    assert credit.note == "Saved meanwhile."

@@ -42,11 +42,19 @@ class WikiPageForm(forms.ModelForm):
             # A revert starts from an old revision but is applied on top of the latest one.
             self.fields["base_version"].initial = self._stored_version(lock=False)
         else:
-            self.fields["base_version"].initial = self._stored_version(lock=False)
+            self.fields["base_version"].initial = self.opened_version()
 
     def versioned_rows(self):
         """The row whose version this form guards: the page itself."""
         return type(self.instance)._default_manager.filter(pk=self.instance.pk)
+
+    def opened_version(self):
+        """The version of the text this form shows, read in the same query as the text.
+
+        Read afresh, a save committed between loading the page and building the form would
+        pair the old text with the new version, and saving the form would silently undo it.
+        """
+        return self.instance.version
 
     def _stored_version(self, lock):
         rows = self.versioned_rows()
@@ -150,3 +158,7 @@ class CreditForm(WikiPageForm):
     def versioned_rows(self):
         drama_model = type(self.instance)._meta.get_field("drama").related_model
         return drama_model._default_manager.filter(pk=self.instance.drama_id)
+
+    def opened_version(self):
+        # CreditAdmin loads the drama with the credit (select_related), so both come from one read.
+        return self.instance.drama.version

@@ -48,6 +48,10 @@ class CreditAdmin(LenientAutocompleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "drama"]
     list_select_related = ["person", "drama"]
 
+    def get_queryset(self, request):
+        # The drama's version is read with the credit: the form's edit-conflict check starts from it.
+        return super().get_queryset(request).select_related("drama")
+
     def save_model(self, request, obj, form, change):
         # The edit summary the form asks for goes into the credit's revision, as on a page's form.
         obj._change_reason = form.cleaned_data.get("edit_summary", "")
