@@ -91,21 +91,23 @@ def rerender_pages(refs):
     """Render these pages' Markdown again in one transaction; return the refs whose HTML changed.
 
     A re-render is not an edit: no revision, no version bump. Links resolve in one query per batch.
+    The pages are read and written under lock: an edit committed between reading a page and
+    writing its HTML would otherwise get the HTML of the text it replaced.
     """
-    pages = load_pages(refs)
-    targets = set()
-    for page in pages.values():
-        targets.update(find_link_targets(kind_of(page).text(page)))
-    resolved = resolve_titles(targets)
-    changed_by_model = defaultdict(list)
-    for page in pages.values():
-        kind = kind_of(page)
-        html = render_markdown(kind.text(page), resolved=resolved)
-        if html != kind.html(page):
-            setattr(page, kind.html_field, html)
-            changed_by_model[kind].append(page)
     changed = set()
     with transaction.atomic():
+        pages = load_pages(refs, lock=True)
+        targets = set()
+        for page in pages.values():
+            targets.update(find_link_targets(kind_of(page).text(page)))
+        resolved = resolve_titles(targets)
+        changed_by_model = defaultdict(list)
+        for page in pages.values():
+            kind = kind_of(page)
+            html = render_markdown(kind.text(page), resolved=resolved)
+            if html != kind.html(page):
+                setattr(page, kind.html_field, html)
+                changed_by_model[kind].append(page)
         for kind, batch in changed_by_model.items():
             kind.model._default_manager.bulk_update(batch, [kind.html_field])
             changed.update(kind.ref(page) for page in batch)

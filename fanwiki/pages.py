@@ -205,15 +205,22 @@ def people_credited_on(drama_ids):
     return {PageRef("person", person_id) for person_id in ids}
 
 
-def load_pages(refs) -> dict[PageRef, Any]:
-    """The pages named by refs that still exist, one query per kind."""
+def load_pages(refs, lock=False) -> dict[PageRef, Any]:
+    """The pages named by refs that still exist, one query per kind.
+
+    With lock, inside a transaction, the rows stay locked (in primary-key order, so two lockers
+    never wait on each other) until it commits.
+    """
     by_kind = {}
     for ref in refs:
         by_kind.setdefault(ref.kind, set()).add(ref.pk)
     pages = {}
     for kind_name, ids in by_kind.items():
         kind = KINDS_BY_NAME[kind_name]
-        for page in kind.model._default_manager.filter(pk__in=ids):
+        rows = kind.model._default_manager.filter(pk__in=ids)
+        if lock:
+            rows = rows.select_for_update().order_by("pk")
+        for page in rows:
             pages[kind.ref(page)] = page
     return pages
 
