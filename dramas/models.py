@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from fanwiki.page_history import PageHistory
 from people.models import Person
 
 
@@ -52,7 +53,7 @@ class Drama(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(through="dramas.TaggedDrama", blank=True)
-    history = HistoricalRecords()
+    history = PageHistory()
 
     objects = SlugManager()
 

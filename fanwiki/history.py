@@ -4,7 +4,6 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -41,22 +40,38 @@ def _parse_revision_id(value):
 
 def revision_list(request, kind, slug):
     page = _page_or_404(kind, slug)
-    # The previous revision's id comes in the same query, so "changes" links cost nothing per row.
-    previous = _revisions(page).filter(history_date__lt=OuterRef("history_date")).values("history_id")[:1]
-    # The list shows no text: each revision's Markdown and HTML (up to the cap, each) stay in the database.
     page_kind = kind_of(page)
+    # The list shows no text: each revision's Markdown and HTML (up to the cap, each) stay in the database.
     revisions = _revisions(page).defer(page_kind.text_field, page_kind.html_field)
-    revisions = revisions.annotate(previous_id=Subquery(previous))
     revisions = Paginator(revisions, REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    _add_previous_ids(revisions)
     credit_changes = []
     if page_kind.name == "drama":
         credit_changes = (
             Credit.history.filter(drama_id=page.pk)
             .select_related("person", "history_user")
-            .order_by("-history_date")[:REVISIONS_PER_PAGE]
+            .order_by("-history_date", "-history_id")[:REVISIONS_PER_PAGE]
         )
     context = {"page": page, "kind": kind, "revisions": revisions, "credit_changes": credit_changes}
     return render(request, "fanwiki/revision_list.html", context)
+
+
+def _add_previous_ids(page_of_revisions):
+    """Give each revision on the page the id of the one before it (None for the first), for its
+    "changes" link: the page's rows and the next older one, in one query.
+
+    A revision's predecessor is its neighbour in the list, so no row asks the database for its own
+    (a correlated subquery per row read every earlier revision of the page, 3.7 s at 262 revisions).
+    """
+    start = page_of_revisions.start_index() - 1
+    if start < 0:
+        return
+    paginator = page_of_revisions.paginator
+    rows = list(paginator.object_list[start : start + paginator.per_page + 1])
+    shown = rows[: paginator.per_page]
+    for revision, older in zip(shown, [*rows[1:], None], strict=False):
+        revision.previous_id = older.history_id if older is not None else None
+    page_of_revisions.object_list = shown
 
 
 def revision_detail(request, kind, slug, revision_id):

@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from fanwiki.page_history import PageHistory
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -66,7 +68,7 @@ class Article(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(through="fanwiki.TaggedArticle", blank=True)
-    history = HistoricalRecords()
+    history = PageHistory()
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,8 +1,9 @@
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from fanwiki.page_history import PageHistory
 
 
 class PersonManager(models.Manager):
@@ -24,7 +25,7 @@ class Person(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(through="people.TaggedPerson", blank=True)
-    history = HistoricalRecords()
+    history = PageHistory()
 
     objects = PersonManager()
 
