@@ -123,7 +123,7 @@ GOOD_SEGMENTS = {
     "section": sorted(SITEMAPS),
 }
 # Query parameters the views read, and one they do not.
-QUERY_KEYS = ["q", "page", "from", "to", "title", "next", "kind", "zz"]
+QUERY_KEYS = ["q", "page", "from", "to", "title", "next", "kind", "before", "after", "zz"]
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
 

@@ -35,6 +35,7 @@ from tests.test_guards import named_public_urls
 
 OST_ARTICLE = "kim-soo-hyun-sings-queen-of-tears-ost"
 MAX_QUERIES = 10
+FAR_FUTURE = 32503680000000000  # the year 3000, in microseconds since 1970 (recent changes' positions)
 
 # url -> the N+1 its count guards against. {drama}, {person} and {article} stand for the id of the
 # page's latest revision, {drama_first} for the first one, filled in when the page is fetched.
@@ -63,6 +64,9 @@ PAGES = {
     f"/articles/{OST_ARTICLE}/history/": "a query per revision for its editor or previous revision",
     "/recent-changes/": "a query per kind of page, or per change for its editor, page or previous revision",
     "/recent-changes/?kind=person": "a query per change for its editor, page or previous revision",
+    # An older page, from a position past every revision: the same queries as the newest page.
+    f"/recent-changes/?before={FAR_FUTURE}.article.1": "a query per kind, or per change for its editor, page "
+    "or previous revision",
     "/feeds/recent-changes/": "a query per kind, or per change for its editor, page or previous revision",
     "/disambiguation/?title=Lee+Min-ho": "a query per claimant, or per person's credit for its drama",
     "/dramas/queen-of-tears/history/{drama}/": "a query for the revision's editor or instance",

@@ -109,20 +109,112 @@ def test_can_be_filtered_by_kind_of_page(client):
     assert len(entries(client, "?kind=%00")) == 3
 
 
+def nav_links(client, query):
+    html = unescape(client.get(f"/recent-changes/{query}").content.decode())
+    nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S)
+    return (
+        dict(re.findall(r'<a(?: rel="\w+")? href="/recent-changes/([^"]*)">(\w+)', nav.group(0)))
+        if nav
+        else {}
+    )
+
+
+def link_to(links, label):
+    return next(query for query, text in links.items() if text == label)
+
+
 @pytest.mark.django_db
-def test_is_paginated_and_pages_keep_the_filter(client, monkeypatch):
+def test_pages_go_older_and_newer_by_position_and_keep_the_filter(client, monkeypatch):
     monkeypatch.setattr(recent_changes, "CHANGES_PER_PAGE", 2)
     person = make_person("Kim Ji-won", biography="0")
+    at(person.history.get(), 0)
     for number in range(1, 5):
         at(edit(person, "biography", str(number)), number)
     make_drama("Queen of Tears")
 
-    assert len(entries(client, "?kind=person")) == 2
-    html = client.get("/recent-changes/?kind=person").content.decode()
-    assert 'href="/recent-changes/?kind=person&amp;page=2"' in html
-    assert len(entries(client, "?kind=person&page=3")) == 1
-    assert entries(client, "?kind=person&page=999") == entries(client, "?kind=person&page=3")
-    assert len(entries(client, "?kind=person&page=abc")) == 2
+    first = entries(client, "?kind=person")
+    assert len(first) == 2
+    links = nav_links(client, "?kind=person")
+    assert list(links.values()) == ["Older"]  # the newest page: nothing newer
+    older = link_to(links, "Older")
+    assert older.startswith("?kind=person&before=")
+    second = entries(client, older)
+    third = entries(client, link_to(nav_links(client, older), "Older"))
+    assert [len(second), len(third)] == [2, 1]
+    assert len({*first, *second, *third}) == 5  # every revision once, none skipped
+    last = link_to(nav_links(client, older), "Older")
+    assert "Older" not in nav_links(client, last).values()
+    # Newer from the second page is the first page again, with no "newer" of its own.
+    back = link_to(nav_links(client, older), "Newer")
+    assert entries(client, back) == first
+    assert set(nav_links(client, back).values()) == {"Older"}
+    assert link_to(nav_links(client, older), "Newest") == "?kind=person"
+
+
+@pytest.mark.django_db
+def test_an_edit_made_while_reading_neither_repeats_nor_hides_a_row(client, monkeypatch):
+    monkeypatch.setattr(recent_changes, "CHANGES_PER_PAGE", 2)
+    person = make_person("Kim Ji-won", biography="0")
+    for number in range(1, 4):
+        edit(person, "biography", str(number))
+    first = entries(client)
+    older = link_to(nav_links(client, ""), "Older")
+    edit(person, "biography", "4")  # a page number would now shift every row by one
+    assert len({*first, *entries(client, older)}) == 4
+
+
+@pytest.mark.django_db
+def test_revisions_of_different_kinds_at_the_same_moment_are_each_listed_once(client, monkeypatch):
+    monkeypatch.setattr(recent_changes, "CHANGES_PER_PAGE", 1)
+    pages = [make_drama("Queen of Tears"), make_person("Kim Ji-won"), make_article("Casting news")]
+    moment = timezone.now()
+    for page in pages:
+        type(page).history.model.objects.update(history_date=moment)
+    seen, query = [], ""
+    for _ in range(5):
+        seen += page_titles(entries(client, query))
+        links = nav_links(client, query)
+        if "Older" not in links.values():
+            break
+        query = link_to(links, "Older")
+    assert sorted(seen) == ["Casting news", "Kim Ji-won", "Queen of Tears"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=2",
+        "?page=abc",
+        "?before=abc",
+        "?after=1.drama",
+        "?before=-5.drama.1",
+        "?before=1.nonsense.1",
+        "?before=1.drama.0",
+        "?before=99999999999999999999.drama.1",
+        "?after=1.drama.99999999999999999999",
+        "?before=%EF%BC%91.drama.1",  # a fullwidth digit
+        "?before=" + "9" * 5000,
+    ],
+)
+@pytest.mark.django_db
+def test_a_bad_position_gives_the_newest_page(client, query):
+    make_drama("Queen of Tears")
+    make_person("Kim Ji-won")
+    assert len(entries(client, query)) == 2
+
+
+@pytest.mark.django_db
+def test_a_position_past_either_end_gives_an_empty_page_that_leads_to_the_newest(client):
+    make_drama("Queen of Tears")
+    html = client.get("/recent-changes/?before=1.drama.1").content.decode()
+    assert "No public edits here" in html and 'href="/recent-changes/">first page</a>' in html
+    far_future = recent_changes.Position(timezone.now() + timedelta(days=365 * 1000), "drama", 1)
+    assert entries(client, f"?after={far_future}") == []
+
+
+def test_a_position_reads_back_as_itself():
+    position = recent_changes.Position(timezone.now(), "person", 17)
+    assert recent_changes.Position.parse(str(position)) == position
 
 
 @pytest.mark.django_db
