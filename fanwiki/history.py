@@ -6,11 +6,12 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
 
 from dramas.models import Credit
 from fanwiki.diffs import changed_fields, compare_texts
-from fanwiki.markup import render_markdown
 from fanwiki.pages import KINDS_BY_SEGMENT, kind_of
+from fanwiki.revision_html import revision_html
 from fanwiki.snapshots import compare, credit_label, snapshot_of_revision, with_snapshots
 
 REVISIONS_PER_PAGE = 50
@@ -90,8 +91,8 @@ def revision_detail(request, kind, slug, revision_id):
         "snapshot_credits": [credit_label(credit) for credit in snapshot.credits] if snapshot else [],
         "revision_title": str(revision.instance),
         # Links as they resolve today, as MediaWiki shows old revisions: a page written before its link
-        # targets existed shows them blue now. Cached by text and link targets, like every rendering.
-        "revision_html": render_markdown(getattr(revision, kind_of(page).text_field)),
+        # targets existed shows them blue now. Sanitized by today's pipeline either way.
+        "revision_html": mark_safe(revision_html(kind_of(page), revision)),  # noqa: S308
     }
     return render(request, "fanwiki/revision_detail.html", context)
 

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from fanwiki.images import image_of, picture
-from fanwiki.markup import plain_text
+from fanwiki.markup import text_start
 from fanwiki.pages import kind_of
 from fanwiki.structured_data import SITE_NAME, STRUCTURED_DATA
 
@@ -75,7 +75,7 @@ def describe(page):
     """A page's description: an article's summary, else the start of its text, else what it is."""
     kind = kind_of(page)
     summary = getattr(page, "summary", "")
-    text = summary or plain_text(kind.html(page))
+    text = summary or text_start(kind.html(page), DESCRIPTION_LENGTH)
     if text:
         return Truncator(text).chars(DESCRIPTION_LENGTH)
     return _fallback_description(kind.name, page)

@@ -33,19 +33,24 @@ class WikiLinkProcessor(InlineProcessor):
         element = etree.Element("a")
         # Atomic: later inline patterns (raw HTML, emphasis) leave what the editor typed alone.
         element.text = AtomicString(label)
-        found = self.resolved.get(self.normalise(target))
-        if found:
-            title, url = found
-            element.set("href", url)
-            element.set("class", "wikilink")
-            element.set("title", title)
-        else:
-            query = urlencode({"title": target})
-            element.set("href", f"{reverse('fanwiki:missing_page')}?{query}")
-            element.set("class", "redlink")
-            element.set("rel", "nofollow")
-            element.set("title", f"{target} (page does not exist yet)")
+        for name, value in link_attributes(target, self.resolved, self.normalise).items():
+            element.set(name, value)
         return element, m.start(0), m.end(0)
+
+
+def link_attributes(target, resolved, normalise):
+    """The attributes of the link [[target]] makes, given where titles lead: blue to its page, or red."""
+    found = resolved.get(normalise(target))
+    if found:
+        title, url = found
+        return {"href": url, "class": "wikilink", "title": title}
+    query = urlencode({"title": target})
+    return {
+        "href": f"{reverse('fanwiki:missing_page')}?{query}",
+        "class": "redlink",
+        "rel": "nofollow",
+        "title": f"{target} (page does not exist yet)",
+    }
 
 
 class OutlineHeadings(Treeprocessor):

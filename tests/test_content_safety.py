@@ -4,10 +4,13 @@ that leave the site are marked, only wiki links look like wiki links, stored HTM
 import xml.etree.ElementTree as ET
 from html import unescape
 
+import markdown
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from dramas.models import Drama
+from fanwiki import markup
 from fanwiki.markup import render_markdown, sanitize_html
 from fanwiki.models import Article
 from tests.factories import make_article, make_drama
@@ -191,3 +194,36 @@ def test_old_revisions_are_sanitized_again_when_shown(client, db):
     response = client.get(f"/articles/{article.slug}/history/{revision.history_id}/")
     assert response.status_code == 200
     assert_cleaned(response.content.decode())
+
+
+def test_an_old_revision_shown_from_its_stored_html_is_sanitized_again(client, db, monkeypatch):
+    article = make_article("Casting news", body="Plain words, no links.")
+    revision = article.history.get()
+    # No wiki link in the text or the stored HTML: it "still resolves as it did", so the stored HTML
+    # is what is shown, not a new rendering. It must be cleaned all the same.
+    Article.history.filter(history_id=revision.history_id).update(
+        body_html=STORED_ATTACK.replace("wikilink", "x")
+    )
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: pytest.fail("rendered again"))
+    response = client.get(f"/articles/{article.slug}/history/{revision.history_id}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kept text." in html and "<script>alert" not in html
+    for attack in ("alert(", "onerror", "javascript:", "style="):
+        assert attack not in without_json_ld(html), attack
+
+
+def test_sanitized_html_is_remembered_by_digest_and_never_skips_the_sanitizer(db, monkeypatch):
+    cache.clear()  # other tests have shown this HTML
+    calls = []
+    original = markup.sanitize_html
+    monkeypatch.setattr(markup, "sanitize_html", lambda html: calls.append(html) or original(html))
+    clean = markup.sanitized_html(STORED_ATTACK)
+    assert markup.sanitized_html(STORED_ATTACK) == clean == original(STORED_ATTACK)
+    assert calls == [STORED_ATTACK]  # the second time from the cache
+    # A different HTML is a different digest; a new pipeline a different key altogether.
+    assert "alert(" not in markup.sanitized_html(STORED_ATTACK + "<p onclick=alert(4)>x</p>")
+    assert len(calls) == 2
+    monkeypatch.setattr(markup, "pipeline_version", lambda: "another")
+    markup.sanitized_html(STORED_ATTACK)
+    assert len(calls) == 3

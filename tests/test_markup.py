@@ -4,8 +4,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils.text import Truncator
 
-from fanwiki.markup import render_markdown
+from fanwiki.markup import plain_text, render_markdown, text_start
 from tests.factories import make_article, make_drama, make_person
 from tests.html_elements import elements as html_elements
 from tests.html_elements import without_json_ld
@@ -218,3 +219,18 @@ def test_editing_the_body_re_renders_it(db):
     article.refresh_from_db()
     assert "<strong>version</strong>" in article.body_html
     assert "<script" not in article.body_html
+
+
+def test_the_start_of_a_long_page_is_read_from_the_start_of_its_html_alone(db):
+    body = " ".join(f"[[Kim Ji-won]] and **word {number}**, 눈물의 여왕." for number in range(3000))
+    html = render_markdown(body)
+    assert len(html) > 100_000
+    whole = plain_text(html)
+    start = text_start(html, 160)
+    assert len(start) > 160 and whole.startswith(start[:-20])
+    assert Truncator(start).chars(160) == Truncator(whole).chars(160)
+
+
+def test_an_opening_of_markup_only_is_read_whole(db):
+    html = "<p>" + "<b></b>" * 2000 + "Text at last.</p>"
+    assert text_start(html, 160) == "Text at last."

@@ -101,3 +101,18 @@ def test_an_old_revision_costs_the_same_queries_however_many_links_it_has(client
     many_queries, many_links = count(many)
     assert (few_links, many_links) == (1, 40)
     assert many_queries == few_queries
+
+
+@pytest.mark.django_db
+def test_an_old_revision_whose_links_lead_where_they_did_is_not_rendered_again(client, monkeypatch):
+    make_drama("Queen of Tears")
+    person = make_person("Kim Ji-won", biography="She stars in [[Queen of Tears]], not [[Nobody Yet]].")
+    person.biography = "A new biography."
+    person.save()
+    record = first_revision(person)
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: pytest.fail("rendered again"))
+
+    html = revision_page(client, person, record)
+
+    assert link_to(html, "Queen of Tears")["class"] == "wikilink"
+    assert link_to(html, "Nobody Yet")["class"] == "redlink"

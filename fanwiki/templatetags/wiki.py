@@ -7,7 +7,7 @@ from django.utils.timezone import template_localtime
 
 from fanwiki import editors
 from fanwiki.links import pages_linking_to
-from fanwiki.markup import sanitize_html
+from fanwiki.markup import sanitized_html
 from fanwiki.pagecache.dependencies import depends_on, page_keys, sidebar_keys
 from fanwiki.pagecache.fragments import fragment, prefetch_versions
 from fanwiki.pages import kind_of, page_ref
@@ -30,8 +30,9 @@ def page_kind(page):
 
 @register.filter
 def sanitized(html):
-    """Stored HTML through today's sanitizer: it was made by an older one, perhaps."""
-    return mark_safe(sanitize_html(html or ""))  # noqa: S308
+    """Stored HTML through today's sanitizer: it was made by an older one, perhaps (remembered by
+    digest, so a page's HTML is sanitized once per pipeline, not once per view)."""
+    return mark_safe(sanitized_html(html))  # noqa: S308
 
 
 @register.filter
