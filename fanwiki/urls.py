@@ -63,3 +63,6 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]
+
+# A database that cannot be reached gives the 503 page with Retry-After; any other error the 500 page.
+handler500 = "fanwiki.database_down.server_error"
