@@ -66,13 +66,16 @@ format: install-dev
 
 # tests/browser/ also needs Debian's Chromium and a JRE; without them those tests are skipped, and the
 # run ends with a "BROWSER TESTS SKIPPED" banner (FANWIKI_REQUIRE_BROWSER=1, as in CI, fails instead).
+# One worker per core; a test file stays on one worker (its servers, ports and Redis database are its own).
+# PYTEST_ARGS= (empty) runs everything in this process, as a plain `pytest` does.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: install-dev lint browser-tools
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser tests check pages, not the database: SQLite's run covers them.
 test-postgres: install-dev
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -m "not browser"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 BROWSER_TOOLS := tests/browser/node_modules/.installed
 $(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -42,6 +43,24 @@ def module_seed(_seed_once, db):
 
     Only for modules whose every test wants the seed: the data stays for the module's other tests.
     """
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    uses_flush = {"transactional_db", "live_server"} & set(request.fixturenames)
+    return bool(uses_flush) or bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture(autouse=True)
+def _content_types_of_this_database(request):
+    # A transactional test ends by flushing the tables, and the content types come back with new
+    # ids; the in-process cache would hand the next test ids that no longer exist (seen under xdist).
+    transactional = _is_transactional(request)
+    if transactional:
+        ContentType.objects.clear_cache()
+    yield
+    if transactional:
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ the skip is a failure instead.
 import pytest
 from django.core.management import call_command
 
-from tests.browser.tools import SKIPPED, Browsing, launch_chromium, need, tool_paths
+from tests.browser.tools import Browsing, launch_chromium, need, tool_paths
 
 
 def pytest_collection_modifyitems(config, items):
@@ -18,11 +18,23 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if SKIPPED:
+    # Read from the test reports, not from this process: under pytest-xdist the skips happen in workers.
+    reasons = {
+        _skip_reason(report)
+        for report in terminalreporter.stats.get("skipped", [])
+        if "tests/browser/" in report.nodeid
+    }
+    if reasons:
         terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", yellow=True, bold=True)
-        for reason in sorted(set(SKIPPED)):
+        for reason in sorted(reasons):
             terminalreporter.write_line(f"  {reason}")
         terminalreporter.write_line("  `make browser-tools` installs them; CI fails on this skip.")
+
+
+def _skip_reason(report):
+    if isinstance(report.longrepr, tuple):
+        return report.longrepr[2].removeprefix("Skipped: ")
+    return str(report.longrepr)
 
 
 @pytest.fixture(scope="session")

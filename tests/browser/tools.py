@@ -54,9 +54,6 @@ def missing_tools(*names):
     return [description for name in names for found, description in [checks[name]] if not found()]
 
 
-SKIPPED = []  # reasons, for the closing summary
-
-
 def need(*tools):
     """Skip (or, under FANWIKI_REQUIRE_BROWSER=1, fail) unless every named tool is present."""
     missing = missing_tools(*tools)
@@ -65,7 +62,6 @@ def need(*tools):
     reason = "missing " + "; ".join(missing)
     if os.environ.get("FANWIKI_REQUIRE_BROWSER") == "1":
         pytest.fail(f"FANWIKI_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    SKIPPED.append(reason)
     pytest.skip(reason)
 
 
