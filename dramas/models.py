@@ -59,6 +59,10 @@ class Drama(models.Model):
 
     class Meta:
         ordering = ["-first_aired", "title"]
+        indexes = [
+            # /dramas/ and a tag's dramas in list order (id breaks ties): a deep page is read off the index.
+            models.Index(fields=["-first_aired", "title", "id"], name="drama_listing_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(last_aired__isnull=True)
@@ -149,6 +153,10 @@ class TaggedDrama(TaggedItemBase):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_drama"),
+        ]
+        indexes = [
+            # A tag's dramas from the index alone: whether a tag is public, and a tag page's count.
+            models.Index(fields=["tag", "content_object"], name="taggeddrama_tag_drama_idx"),
         ]
 
     def natural_key(self):

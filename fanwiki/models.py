@@ -13,9 +13,15 @@ from taggit.models import TaggedItemBase
 from fanwiki.page_history import PageHistory
 
 
+def published_q(via=""):
+    """What published() asks, as a condition; `via` reads it through a relation ("content_object__"),
+    so a query over tag rows can state it as a join instead of testing ids against a list."""
+    return Q(**{f"{via}status": Article.Status.PUBLISHED, f"{via}published__isnull": False})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Article.Status.PUBLISHED, published__isnull=False)
+        return self.filter(published_q())
 
     def listed(self):
         """For lists and sidebars: no body text is fetched, only whether the article is a stub."""
@@ -74,7 +80,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published", "title"]
-        indexes = [models.Index(fields=["status", "-published"], name="article_status_published_idx")]
+        indexes = [
+            # Published articles in newest_first() order: a page of /articles/ (or a feed, or the newest
+            # of a tag's articles) is read off the index in order, never sorted, however deep.
+            models.Index(fields=["status", "-published", "title", "id"], name="article_listing_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -124,6 +134,11 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article"),
         ]
+        indexes = [
+            # A tag's articles, newest rows first, from the index alone: the sidebar's bounded candidates,
+            # whether a tag is public, and a tag page's count.
+            models.Index(fields=["tag", "content_object"], name="taggedarticle_tag_article_idx"),
+        ]
 
     def natural_key(self):
         return (*self.content_object.natural_key(), self.tag.name)
@@ -171,6 +186,21 @@ class WikiLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["source_type", "source_id", "target_key"], name="unique_wiki_link"
+            ),
+        ]
+        indexes = [
+            # "What links here" in title order from the index alone: no row of a page linked
+            # from thousands is read to show its first twenty.
+            models.Index(
+                fields=[
+                    "target_key",
+                    "source_is_public",
+                    "source_title",
+                    "source_url",
+                    "source_type",
+                    "source_id",
+                ],
+                name="wikilink_backlinks_idx",
             ),
         ]
 

@@ -10,10 +10,10 @@ kind of page is one entry here plus its model, view and template.
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from dramas.models import Credit, Drama
-from fanwiki.models import Article
+from fanwiki.models import Article, published_q
 from people.models import Person
 
 # Fields every page model has that are bookkeeping, not content: a change in them alone is no edit.
@@ -70,6 +70,10 @@ class PageKind:
         if self.model is Article:
             return Article.objects.published()
         return self.model._default_manager.all()
+
+    def public_q(self, via=""):
+        """public_pages() as a condition, read through a relation `via` ("content_object__") for a join."""
+        return published_q(via) if self.model is Article else Q()
 
     def is_public(self, page):
         return getattr(page, "is_public", True)

@@ -7,15 +7,46 @@ PAGE_PARAMS being the only query parameters the lists and tag pages read.
 """
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 PAGE_PARAM = "page"
 TAG_SECTION_PARAMS = ("dramas", "people", "articles")
 PAGE_PARAMS = frozenset({PAGE_PARAM, *TAG_SECTION_PARAMS})
 
 
-def paginate(request, items, per_page, param=PAGE_PARAM):
-    """The page of items the query string asks for; a bad or out-of-range number gets a real page."""
-    return Paginator(items, per_page).get_page(request.GET.get(param))
+class BoundedPaginator(Paginator):
+    """Pages of `items`, a list cut to at most `limit`; `probe` is the same list cut to limit + 1,
+    only counted.
+
+    Counting a list that grows with the wiki (a big tag's articles) would cost more the bigger it
+    grows: this counts at most limit + 1 rows of `probe`, which says whether there are more.
+    """
+
+    def __init__(self, items, per_page, limit, probe):
+        super().__init__(items, per_page)
+        self.limit = limit
+        self.probe = probe
+
+    @cached_property
+    def found(self):
+        return self.probe.count()
+
+    @cached_property
+    def count(self):
+        return min(self.found, self.limit)
+
+    @property
+    def truncated(self):
+        return self.found > self.limit
+
+
+def paginate(request, items, per_page, param=PAGE_PARAM, bounded=None):
+    """The page of items the query string asks for; a bad or out-of-range number gets a real page.
+
+    `bounded` is (limit, probe) for a list cut to `limit` items (see BoundedPaginator).
+    """
+    paginator = Paginator(items, per_page) if bounded is None else BoundedPaginator(items, per_page, *bounded)
+    return paginator.get_page(request.GET.get(param))
 
 
 def page_url(request, param, number, extra_query=""):

@@ -3,8 +3,8 @@
 import unicodedata
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from taggit.forms import TagField
 from taggit.models import Tag
 from taggit.utils import _parse_tags
@@ -49,30 +49,53 @@ def subject_tag_name(page_name):
     return normalise_tag_name(page_name or "")[:TAG_NAME_MAX_LENGTH].strip()
 
 
+def _public_taggings(kind):
+    """The tag rows of this kind's public pages, the condition joined in from the page's own row."""
+    return kind.model.tags.through.objects.filter(kind.public_q(via="content_object__"))
+
+
+def newest_carriers(model, tag, limit):
+    """Ids of the `limit` newest public pages of this kind carrying the tag (by id), read off the tag,
+    page index: a bounded window onto a tag that may be on tens of thousands of pages."""
+    from fanwiki.pages import kind_of
+
+    rows = _public_taggings(kind_of(model)).filter(tag=tag).order_by("-content_object_id")
+    return rows.values("content_object_id")[:limit]
+
+
 def public_tags():
-    """Tags carried by at least one page readers may see: a tag used only by drafts stays private."""
+    """Tags carried by at least one page readers may see: a tag used only by drafts stays private.
+
+    Per tag, a probe into its own rows (the tag, page index) through a join to the page, which stops
+    at the first public one; never a list of every public page's id.
+    """
     from fanwiki.pages import PAGE_KINDS
 
     carried = Q()
     for kind in PAGE_KINDS:
-        through = kind.model.tags.through
-        public_ids = kind.public_pages().values("pk")
-        carried |= Exists(through.objects.filter(tag=OuterRef("pk"), content_object__in=public_ids))
+        carried |= Exists(_public_taggings(kind).filter(tag=OuterRef("pk")))
     return Tag.objects.filter(carried)
 
 
-def popular_tags():
-    """Public tags, the ones carried by the most public pages first: one query."""
+def popular_tags(limit):
+    """The `limit` public tags carried by the most public pages, ties by name: one query.
+
+    One pass over every kind's public tag rows (each joined to its page), grouped by tag, rather
+    than a count per tag: Django cannot group over a UNION ALL, so the outer query is written here
+    around the ORM's own SQL for each kind.
+    """
     from fanwiki.pages import PAGE_KINDS
 
-    uses = Value(0)
+    parts, params = [], []
     for kind in PAGE_KINDS:
-        through = kind.model.tags.through
-        carriers = (
-            through.objects.filter(tag=OuterRef("pk"), content_object__in=kind.public_pages().values("pk"))
-            .values("tag")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        uses = uses + Coalesce(Subquery(carriers), 0)
-    return public_tags().annotate(uses=uses).order_by("-uses", "name")
+        sql, part_params = _public_taggings(kind).values("tag_id").query.sql_with_params()
+        parts.append(sql)
+        params.extend(part_params)
+    table = connection.ops.quote_name(Tag._meta.db_table)
+    # Only quoted names and the ORM's own SQL are pasted in; every value goes as a parameter.
+    sql = (
+        f"SELECT {table}.*, carried.uses FROM {table} JOIN ("  # noqa: S608
+        f"SELECT tag_id, COUNT(*) AS uses FROM ({' UNION ALL '.join(parts)}) AS taggings GROUP BY tag_id"
+        f") AS carried ON carried.tag_id = {table}.id ORDER BY carried.uses DESC, {table}.name LIMIT %s"
+    )
+    return list(Tag.objects.raw(sql, [*params, limit]))

@@ -32,6 +32,10 @@ class Person(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        indexes = [
+            # /people/ in its order (name, then id for namesakes): a deep page is read off the index.
+            models.Index(fields=["name", "id"], name="person_name_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -84,6 +88,10 @@ class TaggedPerson(TaggedItemBase):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_person"),
+        ]
+        indexes = [
+            # A tag's people from the index alone: whether a tag is public, and a tag page's count.
+            models.Index(fields=["tag", "content_object"], name="taggedperson_tag_person_idx"),
         ]
 
     def natural_key(self):

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count
 from taggit.models import Tag
 
@@ -177,3 +178,16 @@ def test_dry_run_writes_nothing(generated):
 def test_impossible_sizes_are_refused(generated, args):
     with pytest.raises(CommandError):
         call_command("generate_demo_data", *args, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_planner_has_statistics_afterwards(generated):
+    # Without them SQLite took the related-articles sidebar through every published article.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'fanwiki_taggedarticle'")
+        else:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stats WHERE schemaname = current_schema() "
+                "AND tablename = 'fanwiki_taggedarticle'"
+            )
+        assert cursor.fetchone()[0] > 0

@@ -90,6 +90,25 @@ def test_tag_page_sections_have_their_own_page_numbers(client, short):
     assert people_shown == [f"/people/listed-person-{n:03}/" for n in range(4, 8)]
 
 
+def test_a_big_tags_sections_list_only_their_newest_pages(
+    client, short, monkeypatch, django_assert_max_num_queries
+):
+    # Counting and sorting every article of a tag on tens of thousands would grow with the wiki.
+    monkeypatch.setattr("fanwiki.views.TAG_SECTION_LIMIT", 6)
+    grow(10)
+    html = client.get("/tags/listed/").content.decode()
+    assert 'Articles <span class="muted">(6+)</span>' in html
+    assert "only the 6 newest pages carrying this tag" in html
+    # Two pages of four: the six newest articles (by id), newest published first; 0 to 3 are left out.
+    articles = [href for href in in_main(client, "/tags/listed/?articles=2") if href.startswith("/articles/")]
+    assert articles == [f"/articles/listed-article-{n:03}/" for n in (8, 9)]
+    assert "/tags/listed/?articles=3" not in in_main(client, "/tags/listed/?articles=2")
+
+    monkeypatch.setattr("fanwiki.views.TAG_SECTION_LIMIT", 10)
+    html = client.get("/tags/listed/").content.decode()
+    assert 'Articles <span class="muted">(10)</span>' in html and "newest pages carrying" not in html
+
+
 @pytest.mark.parametrize(
     "query", ["people=abc", "people=0", "people=-1", "people=99999", "articles=1.5&people="]
 )

@@ -16,6 +16,11 @@ def days_ago(days):
     return NOW - datetime.timedelta(days=days)
 
 
+def as_viewed(page):
+    """The page as its view loads it: with its tags prefetched (its sidebar's cache keys read them too)."""
+    return type(page).objects.prefetch_related("tags").get(pk=page.pk)
+
+
 def slugs(articles):
     return [article.slug for article in articles]
 
@@ -111,8 +116,8 @@ def test_sidebar_renders_on_drama_and_person_pages(client, db):
 
 
 def test_one_query_whatever_the_sizes(db, django_assert_num_queries):
-    # The page's tags go in as a subquery: no query for them first, none per article.
-    drama = make_drama("Busy Drama", tags=[f"Tag {number}" for number in range(10)])
+    # The page's tags come prefetched with it: no query for them, none per article.
+    drama = as_viewed(make_drama("Busy Drama", tags=[f"Tag {number}" for number in range(10)]))
     for number in range(12):
         make_article(tags=[f"Tag {n}" for n in range(number % 10 + 1)], published=days_ago(number))
 
@@ -131,7 +136,31 @@ def test_one_query_for_a_person_and_an_article(db, django_assert_num_queries):
     article = make_article("Query Article", tags=["Alpha", "Query Person"])
     make_article("Neighbour", tags=["Alpha"])
 
-    for page in (person, article):
+    for page in map(as_viewed, (person, article)):
         with django_assert_num_queries(1):
             result = list(related_articles(page))
         assert result
+
+
+def test_only_each_tags_newest_articles_are_candidates(db, monkeypatch):
+    # "OST" may be on thousands of articles: ranking them all would grow with the wiki.
+    monkeypatch.setattr("fanwiki.sidebar.CANDIDATES_PER_TAG", 2)
+    drama = make_drama("Bounded Drama", tags=["Alpha", "Beta"])
+    old_best = make_article("Old, both tags", tags=["Alpha", "Beta"], published=days_ago(1))
+    newer = [make_article(f"Newer {n}", tags=["Alpha"], published=days_ago(2 + n)) for n in range(2)]
+    beta_only = [make_article(f"Beta {n}", tags=["Beta"], published=days_ago(5 + n)) for n in range(2)]
+
+    # Alpha offers its two newest articles, Beta its two; the older article sharing both is neither.
+    assert slugs(related_articles(as_viewed(drama))) == slugs([*newer, *beta_only])
+    assert old_best.slug not in slugs(related_articles(as_viewed(drama)))
+
+
+def test_candidates_are_ranked_by_every_tag_they_share(db, monkeypatch):
+    monkeypatch.setattr("fanwiki.sidebar.CANDIDATES_PER_TAG", 2)
+    drama = make_drama("Counting Drama", tags=["Alpha", "Beta"])
+    make_article("Old Beta", tags=["Beta"], published=days_ago(9))
+    both = make_article("Both, older", tags=["Alpha", "Beta"], published=days_ago(8))
+    newest_beta = [make_article(f"Beta {n}", tags=["Beta"], published=days_ago(n + 1)) for n in range(2)]
+
+    # "Both" is a candidate only through Alpha, yet counts its Beta too and ranks first.
+    assert slugs(related_articles(as_viewed(drama))) == slugs([both, *newest_beta])

@@ -91,7 +91,7 @@ def search(query, page=1):
     parsed = Query.parse(query)
     results = SearchResults(query=parsed.text)
     if parsed.is_empty:
-        results.popular_tags = list(popular_tags()[:SUGGESTIONS])
+        results.popular_tags = popular_tags(SUGGESTIONS)
         recent = SearchDocument.objects.only("kind", "url", "title", "subtitle").order_by("-updated", "-id")
         results.recent_pages = [
             Hit(KINDS_BY_NAME[doc.kind].label, doc.url, highlight(doc.title, ()), doc.subtitle, "", False)

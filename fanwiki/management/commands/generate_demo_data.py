@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from fanwiki.bulk import analyze
 from fanwiki.demo.generate import Generator, Plan, PrefixInUse
 from fanwiki.management.progress import Progress
 
@@ -74,6 +75,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         except _DryRun:
             pass
+        else:
+            # So the planner uses the list and tag indexes at this size from the first request.
+            analyze()
         seconds = time.monotonic() - started
         if verbosity >= 2:
             for label, count in report.counts.items():
