@@ -17,6 +17,8 @@ from fanwiki.wikilinks import find_link_targets
 
 # Pages re-rendered at once after a commit; the rest wait until the response has gone out.
 RERENDER_BATCH_SIZE = 200
+# The "What links here" box on a page shows this many; the rest are on the page's own list of them.
+BACKLINKS_SHOWN = 20
 
 
 def _target_keys(text):
@@ -75,7 +77,10 @@ def pages_linking_to_keys(keys):
 
 
 def pages_linking_to(page):
-    """Public pages whose text links to this page, as (title, url) rows, in one query."""
+    """Public pages whose text links to this page, as (title, url) rows by title, in one query.
+
+    Read off the link table's backlinks index alone: a page linked from thousands reads no rows.
+    """
     content_type = ContentType.objects.get_for_model(page)
     own_keys = PageTitle.objects.filter(content_type=content_type, object_id=page.pk).values("key")
     return (
@@ -85,6 +90,12 @@ def pages_linking_to(page):
         .distinct()
         .order_by("source_title")
     )
+
+
+def some_pages_linking_to(page, shown=BACKLINKS_SHOWN):
+    """(the first `shown` backlinks, whether there are more): one query of shown + 1 rows."""
+    rows = list(pages_linking_to(page)[: shown + 1])
+    return rows[:shown], len(rows) > shown
 
 
 def rerender_pages(refs):

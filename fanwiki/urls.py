@@ -35,6 +35,12 @@ wiki_patterns = [
     path("missing/", views.missing_page, name="missing_page"),
     path("recent-changes/", recent_changes_view, name="recent_changes"),
     path("disambiguation/", disambiguation, name="disambiguation"),
+    # The full list behind a page's "What links here" box.
+    re_path(
+        rf"^(?P<kind>{'|'.join(KINDS_BY_SEGMENT)})/(?P<slug>[-\w]+)/links/$",
+        views.what_links_here,
+        name="what_links_here",
+    ),
 ]
 
 _PAGE = rf"^(?P<kind>{'|'.join(KINDS_BY_SEGMENT)})/(?P<slug>[-\w]+)/history/"

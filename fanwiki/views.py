@@ -1,6 +1,6 @@
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -8,18 +8,23 @@ from django.views.decorators.http import require_GET
 
 from dramas.models import Drama
 from dramas.views import DRAMAS_PER_PAGE
+from fanwiki.links import pages_linking_to
 from fanwiki.models import Article
 from fanwiki.pagecache.dependencies import depends_on, page_keys
-from fanwiki.pages import PAGE_KINDS
+from fanwiki.pages import KINDS_BY_SEGMENT, PAGE_KINDS
 from fanwiki.paging import page_count, paginate
 from fanwiki.search import search as search_pages
-from fanwiki.tagging import public_tags
+from fanwiki.tagging import newest_carriers, public_tags
 from people.models import Person
 from people.views import PEOPLE_PER_PAGE
 
 HOME_LIST_SIZE = 12
 ARTICLES_PER_PAGE = 50
 TAG_SECTION_SIZE = 30
+BACKLINKS_PER_PAGE = 100
+# A tag page lists at most this many of each kind (the pages the tag was put on last), so neither
+# its count nor its sorting grows with a tag on tens of thousands of pages; search finds the rest.
+TAG_SECTION_LIMIT = 1000
 
 
 def home(request):
@@ -49,14 +54,33 @@ def tag_detail(request, slug):
     tag = get_object_or_404(public_tags(), slug=slug)
     depends_on(request, f"tag:{tag.pk}")
     sections = {
-        "dramas": Drama.objects.filter(tags=tag).order_by("-first_aired", "title", "pk"),
-        "people": Person.objects.filter(tags=tag).order_by("name", "pk"),
-        "articles": Article.objects.published().filter(tags=tag).listed().newest_first(),
+        "dramas": (Drama, Drama.objects.order_by("-first_aired", "title", "pk")),
+        "people": (Person, Person.objects.order_by("name", "pk")),
+        "articles": (Article, Article.objects.published().listed().newest_first()),
     }
-    context = {"tag": tag}
-    for name, items in sections.items():
-        context[name] = paginate(request, items, TAG_SECTION_SIZE, param=name)
+    context = {"tag": tag, "section_limit": TAG_SECTION_LIMIT}
+    for name, (model, items) in sections.items():
+        listed = items.filter(pk__in=newest_carriers(model, tag, TAG_SECTION_LIMIT))
+        # One more than the limit, only counted: whether the section has more than it lists.
+        probe = items.filter(pk__in=newest_carriers(model, tag, TAG_SECTION_LIMIT + 1))
+        context[name] = paginate(
+            request, listed, TAG_SECTION_SIZE, param=name, bounded=(TAG_SECTION_LIMIT, probe)
+        )
     return render(request, "fanwiki/tag_detail.html", context)
+
+
+def what_links_here(request, kind, slug):
+    """Every public page linking to one page, by title: the full list behind the page's backlinks box."""
+    page_kind = KINDS_BY_SEGMENT.get(kind)
+    if page_kind is None:
+        raise Http404("No such kind of page.")
+    page = get_object_or_404(page_kind.public_pages(), slug=slug)
+    # The box's own key: a page that starts or stops linking here, or is renamed, announces this page.
+    depends_on(request, *page_keys([page]))
+    backlinks = paginate(request, pages_linking_to(page), BACKLINKS_PER_PAGE)
+    return render(
+        request, "fanwiki/what_links_here.html", {"page": page, "kind": kind, "backlinks": backlinks}
+    )
 
 
 def browse(request):
@@ -123,8 +147,10 @@ def _creation_choices(user, title):
 
 def robots_txt(request):
     # History, revisions and diffs are many pages per article, each costly to build and of no use
-    # in a search engine ("*" is in RFC 9309 and honoured by the major crawlers).
+    # in a search engine ("*" is in RFC 9309 and honoured by the major crawlers); so are the lists
+    # of what links to a page, which hold only other pages' titles.
     history = [f"Disallow: /{kind.segment}/*/history/" for kind in PAGE_KINDS]
+    history += [f"Disallow: /{kind.segment}/*/links/" for kind in PAGE_KINDS]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

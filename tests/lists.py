@@ -12,6 +12,7 @@ PAGE_SIZES = [
     ("fanwiki.views", "PEOPLE_PER_PAGE"),
     ("fanwiki.views", "ARTICLES_PER_PAGE"),
     ("fanwiki.views", "TAG_SECTION_SIZE"),
+    ("fanwiki.views", "BACKLINKS_PER_PAGE"),
 ]
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dramas.models import Drama
-from fanwiki.links import pages_linking_to
+from fanwiki.links import BACKLINKS_SHOWN, pages_linking_to
 from fanwiki.models import Article, WikiLink
 from people.models import AlternativeName, Person
 from tests.factories import make_article, make_drama, make_person
@@ -193,3 +193,44 @@ def test_seed_person_page_lists_links_by_alternative_spelling(client, seed):
         "Kim Soo-hyun sings for the Queen of Tears soundtrack, his first drama OST since 2013",
         "Queen of Tears",
     ]
+
+
+@pytest.mark.django_db
+def test_the_box_shows_the_first_twenty_and_links_every_one(client):
+    # A page linked from hundreds would otherwise carry every title (84 KB at 100,000 articles).
+    drama = make_drama("Queen of Tears")
+    for number in range(BACKLINKS_SHOWN + 5):
+        make_article(f"Linking {number:02}", body="[[Queen of Tears]]")
+
+    rows = what_links_here(client, drama)
+    full_url = reverse("fanwiki:what_links_here", kwargs={"kind": "dramas", "slug": drama.slug})
+    assert rows[:-1] == [(f"Linking {n:02}", f"/articles/linking-{n:02}/") for n in range(BACKLINKS_SHOWN)]
+    assert rows[-1] == ("Every page that links here", full_url)
+
+    html = client.get(full_url).content.decode()
+    assert all(f'href="/articles/linking-{n:02}/"' in html for n in range(BACKLINKS_SHOWN + 5))
+
+
+@pytest.mark.django_db
+def test_the_box_links_the_full_list_only_when_there_are_more(client):
+    drama = make_drama("Queen of Tears")
+    for number in range(BACKLINKS_SHOWN):
+        make_article(f"Linking {number:02}", body="[[Queen of Tears]]")
+    assert len(what_links_here(client, drama)) == BACKLINKS_SHOWN
+
+
+@pytest.mark.django_db
+def test_the_full_list_is_paginated_and_hides_drafts_and_unknown_pages(client, monkeypatch):
+    monkeypatch.setattr("fanwiki.views.BACKLINKS_PER_PAGE", 2)
+    person = make_person("Kim Ji-won")
+    for number in range(3):
+        make_article(f"About her {number}", body="[[Kim Ji-won]]")
+    make_article("Secret", body="[[Kim Ji-won]]", status=Article.Status.DRAFT)
+    url = reverse("fanwiki:what_links_here", kwargs={"kind": "people", "slug": person.slug})
+
+    first, second = client.get(url).content.decode(), client.get(url + "?page=2").content.decode()
+    assert "About her 0" in first and "About her 1" in first and "About her 2" not in first
+    assert "About her 2" in second and "Secret" not in first + second
+    draft = make_article("Draft page", status=Article.Status.DRAFT)
+    assert client.get(f"/articles/{draft.slug}/links/").status_code == 404
+    assert client.get("/people/nobody/links/").status_code == 404

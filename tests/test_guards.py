@@ -58,6 +58,7 @@ def kwargs_for(name):
         "fanwiki:missing_page": [{}],
         "fanwiki:recent_changes": [{}],
         "fanwiki:disambiguation": [{}],
+        "fanwiki:what_links_here": history_pages,
         "dramas:list": [{}],
         "dramas:detail": [{"slug": "queen-of-tears"}, {"slug": "my-love-from-the-star"}],
         "people:list": [{}],
@@ -123,3 +124,4 @@ def test_robots_txt_is_plain_text(client, db):
     body = response.content.decode()
     assert "User-agent: *" in body
     assert "Disallow: /admin/" in body
+    assert "Disallow: /dramas/*/links/" in body

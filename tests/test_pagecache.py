@@ -131,7 +131,18 @@ def test_another_worker_checks_the_same_versions(workers):
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/dramas/", "/people/", "/articles/", "/articles/?page=1", "/tags/queen-of-tears/", QUEEN]
+    "url",
+    [
+        "/",
+        "/dramas/",
+        "/people/",
+        "/articles/",
+        "/articles/?page=1",
+        "/tags/queen-of-tears/",
+        QUEEN,
+        QUEEN + "links/",
+        QUEEN + "links/?page=1",
+    ],
 )
 def test_public_pages_are_kept(reader, url):
     assert cache_state(reader, url) == "miss"
@@ -295,6 +306,7 @@ def test_publishing_an_article_updates_lists_tags_sidebars_and_links(workers, ed
     linking_url = linking.get_absolute_url()
     affected = [
         QUEEN,  # its sidebar (shares Queen of Tears and tvN) and "what links here"
+        QUEEN + "links/",  # the full list of what links to it
         KIM_JI_WON,  # her sidebar reads her tag
         "/tags/queen-of-tears/",
         "/",

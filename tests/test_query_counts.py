@@ -69,6 +69,8 @@ PAGES = {
     "or previous revision",
     "/feeds/recent-changes/": "a query per kind, or per change for its editor, page or previous revision",
     "/disambiguation/?title=Lee+Min-ho": "a query per claimant, or per person's credit for its drama",
+    "/dramas/queen-of-tears/links/": "a query per linking page",
+    "/people/kim-soo-hyun/links/?page=2": "a query per linking page",
     "/dramas/queen-of-tears/history/{drama}/": "a query for the revision's editor or instance",
     "/people/kim-soo-hyun/history/{person}/": "a query for the revision's editor or instance",
     f"/articles/{OST_ARTICLE}/history/{{article}}/": "a query for the revision's editor or instance",

@@ -38,6 +38,8 @@ CACHED_PAGES = {
     "fanwiki:article_list": CachedPage(query=_PAGED, keys=("list:article",)),
     "fanwiki:article_detail": CachedPage(),
     "fanwiki:tag_detail": CachedPage(query=frozenset(TAG_SECTION_PARAMS)),
+    # Its keys are the page's own, declared by the view: backlinks announce the page they link to.
+    "fanwiki:what_links_here": CachedPage(query=_PAGED),
     "dramas:list": CachedPage(query=_PAGED, keys=("list:drama",)),
     "dramas:detail": CachedPage(),
     "people:list": CachedPage(query=_PAGED, keys=("list:person",)),

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from fanwiki import editors
-from fanwiki.links import pages_linking_to
+from fanwiki.links import some_pages_linking_to
 from fanwiki.markup import sanitized_html
 from fanwiki.pagecache.dependencies import depends_on, page_keys, sidebar_keys
 from fanwiki.pagecache.fragments import fragment, prefetch_versions
@@ -66,13 +66,16 @@ def tag_list(context, page):
 
 @register.simple_tag(takes_context=True)
 def what_links_here(context, page):
-    """The backlinks box: a page that starts or stops linking here, or renames, announces this page."""
-    return fragment(
-        _request(context),
-        ("what_links_here", page_ref(page).key),
-        page_keys([page]),
-        lambda: _include(context, "includes/what_links_here.html", backlinks=pages_linking_to(page)),
-    )
+    """The backlinks box: a page that starts or stops linking here, or renames, announces this page.
+
+    The first few only, so a page linked from thousands stays small; the rest are a link away.
+    """
+
+    def render():
+        backlinks, more = some_pages_linking_to(page)
+        return _include(context, "includes/what_links_here.html", page=page, backlinks=backlinks, more=more)
+
+    return fragment(_request(context), ("what_links_here", page_ref(page).key), page_keys([page]), render)
 
 
 @register.tag
