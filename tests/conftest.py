@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
+from pytest_django.plugin import blocking_manager_key
 
 from tests.commits import committed
 from tests.factories import make_editor
@@ -45,22 +46,42 @@ def module_seed(_seed_once, db):
     """
 
 
-def _is_transactional(request):
-    marker = request.node.get_closest_marker("django_db")
-    uses_flush = {"transactional_db", "live_server"} & set(request.fixturenames)
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    uses_flush = {"transactional_db", "live_server"} & set(item.fixturenames)
     return bool(uses_flush) or bool(marker and marker.kwargs.get("transaction"))
 
 
-@pytest.fixture(autouse=True)
-def _content_types_of_this_database(request):
-    # A transactional test ends by flushing the tables, and the content types come back with new
-    # ids; the in-process cache would hand the next test ids that no longer exist (seen under xdist).
-    transactional = _is_transactional(request)
-    if transactional:
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_data(django_db_setup, django_db_blocker):
+    """What the migrations put in the test database (the Editors group...), serialized by Django.
+
+    Django serializes it only when some test asks for a serialized rollback (the browser tests and
+    tests/test_concurrent_writes.py do). Read at the start, on the test thread's first connection.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _MIGRATED_DATA[:] = [getattr(connection, "_test_serialized_contents", None)]
+    return _MIGRATED_DATA[0]
+
+
+_MIGRATED_DATA = [None]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # A transactional test ends by emptying every table. The tests that run after it on the same
+    # worker (pytest-xdist does not keep them last) need what the data migrations made back, and
+    # the content types, which return with new ids that the in-process cache does not know.
+    result = yield
+    if _is_transactional(item) and _MIGRATED_DATA[0]:
+        from django.db import connection
+
         ContentType.objects.clear_cache()
-    yield
-    if transactional:
-        ContentType.objects.clear_cache()
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(_MIGRATED_DATA[0])
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ from fanwiki.pages import PageRef, kind_of
 from tests.factories import make_article
 
 
-@pytest.mark.django_db(transaction=True)
+# The serialized rollback puts the data migrations' rows back for the tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edit_committed_during_a_link_re_render_keeps_its_own_html(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the row-lock race is checked in the PostgreSQL run")

@@ -58,15 +58,6 @@ def axe_source():
     return tool_paths()["axe-core"].read_text()
 
 
-@pytest.fixture(scope="session")
-def _migrated_data(django_db_setup, django_db_blocker):
-    """What the migrations put in the test database (the Editors group...), serialized by Django."""
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        return connection._test_serialized_contents
-
-
 @pytest.fixture
 def site(_migrated_data, django_db_serialized_rollback, live_server, _fast_password_hashing):
     """The live server holding the seed, as `make run` leaves the wiki; its base URL.
