@@ -1,6 +1,6 @@
 """The related-articles sidebar: published articles sharing the most tags."""
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
 from fanwiki.models import Article, TaggedArticle
 from fanwiki.pages import kind_of
@@ -21,9 +21,16 @@ def related_articles(page, limit=SIDEBAR_SIZE):
     tag_ids = [tag.pk for tag in page.tags.all()]
     if not tag_ids:
         return Article.objects.none()
-    candidates = Q()
-    for tag_id in tag_ids:
-        candidates |= Q(pk__in=newest_carriers(Article, tag_id, CANDIDATES_PER_TAG))
+    # One list of candidates, a UNION ALL of each tag's window: PostgreSQL answers an OR of IN
+    # subqueries with a scan of every article (0.8 s at 100,000). Each window is wrapped in a plain
+    # id lookup because SQLite allows no LIMIT in the parts of a compound query.
+    windows = [
+        Article.objects.filter(pk__in=newest_carriers(Article, tag_id, CANDIDATES_PER_TAG))
+        .order_by()
+        .values("pk")
+        for tag_id in tag_ids
+    ]
+    candidates = windows[0].union(*windows[1:], all=True)
     # Counted per candidate on the (article, tag) unique index, so the query starts from the candidates.
     shared_tags = (
         TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
@@ -34,7 +41,7 @@ def related_articles(page, limit=SIDEBAR_SIZE):
     # The windows hold published articles only; asking published() again here would let the planner
     # walk every published article in date order instead of looking up the few candidates.
     shared = (
-        Article.objects.filter(candidates)
+        Article.objects.filter(pk__in=candidates)
         .annotate(shared_tags=Subquery(shared_tags))
         .order_by("-shared_tags", "-published", "title")
     )
