@@ -7,13 +7,15 @@ For each size it
 3. drives it with wrk, one kind of page at a time, over several URLs of that kind;
 4. prints for each kind, cold and warm, requests/s, p50/p95/p99 latency, the workers' CPU time per
    request (from /proc) and the error count. Cold requests carry a messages cookie: a reader with
-   one is not anonymous, so a page cache must hand the request to Django. Warm ones are anonymous,
-   after one request to each URL;
+   one is not anonymous, so a page cache must hand the request to Django. Before either is measured,
+   a warm-up requests every URL from as many clients at once as there are workers, several times,
+   until each worker holds each page (without Redis every worker keeps its own); for warm rows the
+   share of hits after the warm-up is reported, so a row made mostly of misses says so;
 5. serves the Queen of Tears page's HTML as a static file through the same gunicorn and WhiteNoise,
    and gives each kind's throughput as a share of that upper bound.
 It also reports the HTML+CSS size of the Queen of Tears page and any render-blocking script.
 
-Bounded: each wrk run lasts --duration seconds. Loopback only, ports 8345-8349. Everything it makes
+Bounded: each wrk run lasts --duration seconds. Loopback only, ports 8345-8349 (--ports). Everything it makes
 is deleted at the end (--keep keeps the scratch folder). Results also go to a JSON file.
 """
 
@@ -31,6 +33,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,10 +42,13 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
-PORTS = range(8345, 8350)
 # A reader with a messages cookie is not anonymous (issue 14): every page cache passes them to Django.
 COLD_COOKIE = "messages=bench-cold"
 STATIC_PATH = "bench/queen-of-tears.html"
+# Warm-up rounds over every URL, each from as many clients at once as there are workers; more
+# rounds (up to the maximum) while a warm check still finds misses.
+WARM_UP_ROUNDS = 2
+WARM_UP_MAX_ROUNDS = 8
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -57,6 +63,7 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=4, help="wrk connections [4]")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers [2]")
     parser.add_argument("--kinds", help="only these kinds of page, comma-separated")
+    parser.add_argument("--ports", default="8345-8349", help="loopback ports to try, first-last [8345-8349]")
     parser.add_argument(
         "--postgres", help="a PostgreSQL server URL: scratch databases are made (and dropped) there"
     )
@@ -268,15 +275,41 @@ def wrk(server, paths, duration, connections, cookie, folder):
     }
 
 
+def fetch_all(server, paths, cookie, clients):
+    """Every path once, `clients` requests at a time; the responses' X-Cache headers."""
+    with ThreadPoolExecutor(clients) as pool:
+        return list(pool.map(lambda path: fetch(server.url(path), cookie)[2].get("X-Cache", ""), paths))
+
+
+def warm_up(server, paths, cookie):
+    """Request every URL until each worker has rendered it; the share of hits a last round found.
+
+    Requests made one at a time would mostly reach the same worker: with as many at once as there
+    are workers, each is kept busy. Cold requests are never cached, so for them this only warms the
+    workers' own caches (templates, content types, connections), as a reader's would be.
+    """
+    clients = server.workers_wanted()
+    hits = 0.0
+    for rounds in range(1, WARM_UP_MAX_ROUNDS + 1):
+        outcomes = fetch_all(server, paths * clients, cookie, clients)
+        hits = outcomes.count("hit") / len(outcomes)
+        # Done when every request hits, or none does after the set rounds (a page the cache never keeps).
+        if cookie or (rounds >= WARM_UP_ROUNDS and hits in (0.0, 1.0)):
+            break
+    return hits
+
+
 def measure(server, paths, mode, options, folder):
     cookie = COLD_COOKIE if mode == "cold" else None
-    # One request to each URL: warm pages are then cached, and cold ones have warmed the workers.
     statuses = {fetch(server.url(path), cookie)[0] for path in paths}
+    hits = warm_up(server, paths, cookie)
     before = server.cpu_seconds()
     result = wrk(server, paths, options.duration, options.connections, cookie, folder)
     spent = server.cpu_seconds() - before
     result["cpu_ms"] = spent * 1000 / max(1, result["requests"])
     result["warmup_statuses"] = sorted(statuses)
+    result["hits_after_warm_up"] = hits
+    result["load"] = os.getloadavg()[0]
     return result
 
 
@@ -376,13 +409,14 @@ def report(results, info):
             f"{static['cpu_ms']:.2f} ms CPU a request, {static['errors']} errors"
         )
         print(f"{'kind':16} {'mode':5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms':>7} "
-              f"{'errors':>6} {'x static':>8}")  # fmt: skip
+              f"{'errors':>6} {'x static':>8} {'hits':>5} {'load':>5}")  # fmt: skip
         for name, modes in result["kinds"].items():
             for mode, row in modes.items():
+                hits = "" if mode == "cold" else format(row["hits_after_warm_up"], ".0%")
                 print(
                     f"{name:16} {mode:5} {row['rps']:8.0f} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} "
                     f"{row['p99_ms']:8.1f} {row['cpu_ms']:7.2f} {row['errors']:6d} "
-                    f"{row['rps'] / static['rps']:8.3f}"
+                    f"{row['rps'] / static['rps']:8.3f} {hits:>5} {row['load']:5.1f}"
                 )
         weight = result["weight"]
         print(
@@ -405,9 +439,11 @@ def main():
     options = parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does it)")
-    port = next((port for port in PORTS if _free(port)), None)
+    first, _, last = options.ports.partition("-")
+    ports = range(int(first), int(last or first) + 1)
+    port = next((port for port in ports if _free(port)), None)
     if port is None:
-        raise SystemExit(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+        raise SystemExit(f"no free port in {options.ports}")
     info = machine()
     workdir = tempfile.mkdtemp(prefix="fanwiki-bench-")
     results = []

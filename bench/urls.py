@@ -38,7 +38,7 @@ def main():
     from dramas.models import Drama
     from dramas.views import DRAMAS_PER_PAGE
     from fanwiki.models import Article
-    from fanwiki.tagging import public_tags
+    from fanwiki.tagging import popular_tags, public_tags
     from fanwiki.views import ARTICLES_PER_PAGE
     from people.models import Person
     from people.views import PEOPLE_PER_PAGE
@@ -54,6 +54,8 @@ def main():
         "/dramas/queen-of-tears/" if Drama.objects.filter(slug="queen-of-tears").exists() else drama_urls[0]
     )
     tags = list(public_tags().values_list("slug", flat=True))
+    # Random tags are mostly the long tail: the biggest are where a tag page's cost would grow.
+    big_tags = [tag.slug for tag in popular_tags(3)]
     # Lists: the first and last pages and a few between, of each paginated list, and /browse/.
     lists = [
         *list_pages(reverse("dramas:list"), Drama.objects.count(), DRAMAS_PER_PAGE, rng),
@@ -64,7 +66,7 @@ def main():
     names = [*sample(rng, people, 10), *sample(rng, dramas, 10)]
     searches = [name.split("-", 1)[-1].replace("-", " ") for name in names]
     searches += list(Person.objects.exclude(hangul_name="").values_list("hangul_name", flat=True)[:5])
-    searches += ["Kim", "queen", "ratings", "OST"]
+    searches += ["Kim", "queen", "ratings", "OST", ""]  # "": the empty search shows popular tags
     history = [f"{url}history/" for url in (*drama_urls[:10], *person_urls[:10], *article_urls[:10])]
     kinds = {
         "home": [reverse("fanwiki:home")],
@@ -73,7 +75,9 @@ def main():
         "person": person_urls,
         "article": article_urls,
         "lists": lists,
-        "tag": [reverse("fanwiki:tag_detail", args=[slug]) for slug in sample(rng, tags)],
+        "tag": [reverse("fanwiki:tag_detail", args=[slug]) for slug in [*big_tags, *sample(rng, tags)]],
+        # The full lists behind "What links here": the drama most linked to, and others.
+        "backlinks": [f"{url}links/" for url in (queen, *drama_urls[:10], *person_urls[:10])],
         "search": [f"{reverse('fanwiki:search')}?{urlencode({'q': query})}" for query in searches],
         "history": history,
         "feed": [reverse("article_feed"), reverse("recent_changes_feed")],
