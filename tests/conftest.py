@@ -75,7 +75,8 @@ def pytest_runtest_teardown(item, nextitem):
     # worker (pytest-xdist does not keep them last) need what the data migrations made back, and
     # the content types, which return with new ids that the in-process cache does not know.
     result = yield
-    if _is_transactional(item) and _MIGRATED_DATA[0]:
+    # With no next test the session's teardown has just destroyed the test database.
+    if nextitem is not None and _is_transactional(item) and _MIGRATED_DATA[0]:
         from django.db import connection
 
         ContentType.objects.clear_cache()
