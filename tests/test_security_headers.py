@@ -19,8 +19,9 @@ READER_POLICY = {
     "form-action": {"'self'"},
     "frame-ancestors": {"'none'"},
     "base-uri": {"'none'"},
+    "connect-src": {"'self'"},
 }
-ADMIN_POLICY = {**READER_POLICY, "script-src": {"'self'"}, "connect-src": {"'self'"}}
+ADMIN_POLICY = {**READER_POLICY, "script-src": {"'self'"}}
 UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "data:", "*", "https:", "http:"}
 
 
