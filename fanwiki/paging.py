@@ -1,9 +1,10 @@
 """Paginated lists: which query parameters pick a page, and the links of a page navigation.
 
-Lists read their page number from the query string: `page` on /dramas/, /people/, /articles/,
-history lists and recent changes; a tag page pages each of its sections on its own (`dramas`,
+Lists read their page number from the query string: `page` on /dramas/, /people/, /articles/
+and history lists; a tag page pages each of its sections on its own (`dramas`,
 `people`, `articles`). Anything that keys responses by URL (a page cache, a CDN) can rely on
-PAGE_PARAMS being the only query parameters the lists and tag pages read.
+PAGE_PARAMS being the only query parameters the lists and tag pages read. Recent changes pages
+by position instead (`before` / `after`, fanwiki/recent_changes.py) and is never kept by the page cache.
 """
 
 from django.core.paginator import Paginator
